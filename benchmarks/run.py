@@ -1,0 +1,82 @@
+"""Time one float32 train step of nablab and of PyTorch CPU on the same networks.
+
+    python -m benchmarks.run [--rounds 30] [--steps 20] [--markdown]
+
+Both frameworks run in this one process, interleaved round by round (so a
+busy machine slows both alike); each round times ``--steps`` steps of one and
+then the other. Reported: the median time per step over rounds, and the
+ratio nablab / PyTorch (< 1 means nablab is faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+from .workloads import build_nablab, nablab_step, to_torch, torch_step
+
+WORKLOADS = {
+    "mlp-sigmoid": "MLP 784-40-20-10, sigmoid, SGD, batch 100",
+    "mlp-bn": "MLP 784-100x5-10, BatchNorm + ReLU, SGD, batch 100",
+}
+
+
+def time_steps(step, x, t, n: int) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        step(x, t)
+    return (time.perf_counter() - start) / n
+
+
+def bench(kind: str, rounds: int, steps: int, batch: int = 100) -> dict:
+    import torch
+
+    rng = np.random.default_rng(0)
+    net = build_nablab(kind, rng)
+    model = to_torch(net)
+    x = rng.random((batch, 784), dtype=np.float32)
+    t = rng.integers(0, 10, batch)
+    xt, tt = torch.from_numpy(x), torch.from_numpy(t)
+    ours, theirs = nablab_step(net, 0.01), torch_step(model, 0.01)
+    for _ in range(steps):                     # warm up caches, allocators, BLAS threads
+        ours(x, t)
+        theirs(xt, tt)
+    a, b = [], []
+    for _ in range(rounds):
+        a.append(time_steps(ours, x, t, steps))
+        b.append(time_steps(theirs, xt, tt, steps))
+    ma, mb = statistics.median(a), statistics.median(b)
+    return {"workload": kind, "nablab_ms": ma * 1e3, "torch_ms": mb * 1e3, "ratio": ma / mb}
+
+
+def environment() -> str:
+    import torch
+
+    blas = os.environ.get("OPENBLAS_CORETYPE", "unset")
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+            f"OPENBLAS_CORETYPE={blas}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--only", choices=sorted(WORKLOADS), action="append")
+    args = parser.parse_args(argv)
+    print(environment())
+    print("| workload | nablab ms/step | PyTorch ms/step | ratio |")
+    print("|---|---:|---:|---:|")
+    for kind in args.only or WORKLOADS:
+        r = bench(kind, args.rounds, args.steps)
+        print(f"| {WORKLOADS[kind]} | {r['nablab_ms']:.3f} | {r['torch_ms']:.3f} | {r['ratio']:.2f} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""nablab (∇ + lab): the Deep Learning Day 2 course as a verified NumPy library.
+
+>>> import numpy as np, nablab as nl
+>>> net = nl.models.mlp(4, [8], 3, rng=0)
+>>> loss = nl.SoftmaxCrossEntropy()
+>>> value = loss.forward(net.forward(np.ones((2, 4), np.float32)), np.array([0, 2]))
+>>> net.backward(loss.backward()).shape
+(2, 4)
+"""
+
+__version__ = "0.1.0"
+
+from . import functional, init, models, optim, testing
+from .errors import ConfigError, DataError, NablabError, ShapeError, StateError
+from .layers import (BatchNorm, Dropout, Flatten, Layer, LeakyReLU, Linear, Loss, MeanSquaredError,
+                     ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh)
+from .parameter import Buffer, Parameter
+from .saving import load, save
+
+__all__ = [
+    "BatchNorm", "Buffer", "ConfigError", "DataError", "Dropout", "Flatten", "Layer", "LeakyReLU",
+    "Linear", "Loss", "MeanSquaredError", "NablabError", "Parameter", "ReLU", "Sequential",
+    "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "functional", "init",
+    "load", "models", "optim", "save", "testing",
+]

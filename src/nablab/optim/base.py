@@ -1,0 +1,81 @@
+"""Optimizer base class: validation, the parameter loop, state dicts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..parameter import Parameter
+
+
+def check(owner: str, name: str, value, ok: bool, expected: str):
+    """Raise ConfigError('<owner>: <name> must be <expected>; got <value>') unless ok."""
+    if not ok:
+        raise ConfigError(f"{owner}: {name} must be {expected}; got {value!r}")
+    return value
+
+
+def is_number(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+class Optimizer:
+    """Holds parameters and per-parameter state; ``step()`` applies ``self.rule``.
+
+    Subclasses set ``defaults`` (their hyperparameters) and ``rule`` (a function
+    from optim/functional.py taking ``(w, g, state, **hyper)``).
+    """
+
+    rule = None
+
+    def __init__(self, params, **hyper):
+        if hasattr(params, "parameters"):
+            params = params.parameters()
+        self.params: list[Parameter] = list(params)
+        name = type(self).__name__
+        if not self.params:
+            raise ConfigError(f"{name}: got an empty parameter list")
+        for p in self.params:
+            if not isinstance(p, Parameter):
+                raise ConfigError(f"{name}: expected Parameter objects; got {type(p).__name__}")
+        lr = hyper.get("lr")
+        check(name, "lr", lr, is_number(lr) and lr > 0, "> 0")
+        wd = hyper.get("weight_decay", 0.0)
+        check(name, "weight_decay", wd, is_number(wd) and wd >= 0, ">= 0")
+        if "eps" in hyper:
+            check(name, "eps", hyper["eps"], is_number(hyper["eps"]) and hyper["eps"] >= 0, ">= 0")
+        self.hyper = hyper
+        self.state: list[dict] = [{} for _ in self.params]
+        self.steps = 0
+
+    def step(self) -> None:
+        """Update every parameter in place from its gradient."""
+        rule = type(self).rule
+        for p, s in zip(self.params, self.state):
+            rule(p.data, p.grad, s, **self.hyper)
+        self.steps += 1
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.zero_grad()
+
+    def state_dict(self) -> dict:
+        """Hyperparameters, step count and copies of every state array (PyTorch's key names)."""
+        return {"type": type(self).__name__, "hyper": dict(self.hyper), "steps": self.steps,
+                "state": [{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+                          for s in self.state]}
+
+    def load_state_dict(self, state: dict) -> None:
+        name = type(self).__name__
+        if state.get("type") != name or len(state.get("state", ())) != len(self.params):
+            raise ConfigError(f"{name}.load_state_dict: expected a {name} state for "
+                              f"{len(self.params)} parameters; got {state.get('type')} for "
+                              f"{len(state.get('state', ()))}")
+        self.hyper = dict(state["hyper"])
+        self.steps = int(state["steps"])
+        self.state = [{k: (np.array(v) if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+                      for s in state["state"]]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        return f"{type(self).__name__}({args})"
