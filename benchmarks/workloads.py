@@ -1,10 +1,11 @@
-"""The same networks in nablab and in PyTorch, with the same weights, for timing."""
+"""The same networks in nablab and in PyTorch (same weights, via torch_twin), for timing."""
 
 from __future__ import annotations
 
 import numpy as np
 
 import nablab as nl
+from nablab.testing import torch_twin as to_torch  # noqa: F401 (re-exported for run.py)
 
 
 def build_nablab(kind: str, rng: np.random.Generator):
@@ -13,29 +14,6 @@ def build_nablab(kind: str, rng: np.random.Generator):
     if kind == "mlp-bn":
         return nl.models.mlp(784, [100] * 5, 10, activation="relu", init="he", batchnorm=True, rng=rng)
     raise ValueError(f"unknown workload {kind!r}")
-
-
-def to_torch(net):
-    """An equal torch.nn.Sequential: same layers, weights copied (Linear stores Wᵀ)."""
-    import torch
-
-    modules = []
-    for layer in net:
-        if isinstance(layer, nl.Linear):
-            m = torch.nn.Linear(layer.in_features, layer.out_features)
-            with torch.no_grad():
-                m.weight.copy_(torch.from_numpy(layer.W.data.T.copy()))
-                m.bias.copy_(torch.from_numpy(layer.b.data))
-        elif isinstance(layer, nl.BatchNorm):
-            m = torch.nn.BatchNorm1d(layer.num_features, eps=layer.eps, momentum=layer.momentum)
-        elif isinstance(layer, nl.Sigmoid):
-            m = torch.nn.Sigmoid()
-        elif isinstance(layer, nl.ReLU):
-            m = torch.nn.ReLU()
-        else:
-            raise ValueError(f"no torch twin for {type(layer).__name__}")
-        modules.append(m)
-    return torch.nn.Sequential(*modules)
 
 
 def nablab_step(net, lr):

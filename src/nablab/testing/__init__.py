@@ -2,5 +2,6 @@
 
 from .gradcheck import gradcheck, relative_error
 from .layer_contract import check_layer
+from .torch_twin import torch_twin
 
-__all__ = ["check_layer", "gradcheck", "relative_error"]
+__all__ = ["check_layer", "gradcheck", "relative_error", "torch_twin"]

@@ -10,10 +10,14 @@ from ..errors import ConfigError
 from ..init import as_rng
 
 
-def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """‖a − n‖ / max(‖a‖, ‖n‖); 0 when both are exactly zero."""
-    scale = max(np.linalg.norm(analytic), np.linalg.norm(numeric))
-    return 0.0 if scale == 0 else float(np.linalg.norm(analytic - numeric) / scale)
+def relative_error(analytic: np.ndarray, numeric: np.ndarray, floor: float = 1e-3) -> float:
+    """‖a − n‖ / max(‖a‖, ‖n‖, floor).
+
+    The floor keeps a gradient that is zero in exact arithmetic (e.g. a bias
+    just before batch norm) from dividing round-off noise (~1e-10) by ~0.
+    """
+    scale = max(np.linalg.norm(analytic), np.linalg.norm(numeric), floor)
+    return float(np.linalg.norm(analytic - numeric) / scale)
 
 
 def gradcheck(layer, x: np.ndarray, *, eps: float = 1e-6, rng=0, max_elements: int | None = None,
@@ -34,7 +38,7 @@ def gradcheck(layer, x: np.ndarray, *, eps: float = 1e-6, rng=0, max_elements: i
 
     Returns
     -------
-    float, the largest ‖analytic − numeric‖ / max(‖analytic‖, ‖numeric‖).
+    float, the largest ‖analytic − numeric‖ / max(‖analytic‖, ‖numeric‖, 1e-3).
 
     >>> import nablab as nl
     >>> layer = nl.Linear(3, 2, rng=0, dtype=np.float64)

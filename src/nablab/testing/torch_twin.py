@@ -1,0 +1,84 @@
+"""The same layer in PyTorch, with the same weights: for cross-checks and benchmarks.
+
+Needs ``torch`` (``pip install torch==2.13.0``), imported only when called.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import layers as L
+
+
+def torch_twin(layer):
+    """A torch.nn.Module computing what ``layer`` computes, weights copied, same dtype.
+
+    nablab's Linear W is (in, out); torch's weight is (out, in), so W is transposed.
+
+    >>> import nablab as nl
+    >>> twin = torch_twin(nl.Linear(3, 2, rng=0))
+    >>> tuple(twin.weight.shape)
+    (2, 3)
+    """
+    import torch
+
+    if isinstance(layer, L.Sequential):
+        return torch.nn.Sequential(*(torch_twin(sub) for sub in layer))
+    make = TWINS.get(type(layer))
+    if make is None:
+        raise TypeError(f"no PyTorch twin for {type(layer).__name__}; known: "
+                        f"{sorted(c.__name__ for c in TWINS)}")
+    return make(layer).train(layer.training)
+
+
+def tensor(a: np.ndarray):
+    import torch
+    return torch.from_numpy(np.ascontiguousarray(a))
+
+
+def torch_dtype(a: np.ndarray):
+    import torch
+    return {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}[a.dtype]
+
+
+def _linear(layer):
+    import torch
+    m = torch.nn.Linear(layer.in_features, layer.out_features, dtype=torch_dtype(layer.W.data))
+    with torch.no_grad():
+        m.weight.copy_(tensor(layer.W.data.T))
+        m.bias.copy_(tensor(layer.b.data))
+    return m
+
+
+def _batchnorm(layer):
+    import torch
+
+    class BatchNormAnyRank(torch.nn.BatchNorm1d):
+        """BatchNorm1d takes (N, C), BatchNorm2d (N, C, H, W); the maths is the same."""
+        def _check_input_dim(self, x):
+            if x.dim() not in (2, 4):
+                raise ValueError(f"expected 2-D or 4-D input (got {x.dim()}-D)")
+
+    m = BatchNormAnyRank(layer.num_features, eps=layer.eps, momentum=layer.momentum,
+                         dtype=torch_dtype(layer.gamma.data))
+    with torch.no_grad():
+        for ours, theirs in ((layer.gamma, m.weight), (layer.beta, m.bias),
+                             (layer.running_mean, m.running_mean), (layer.running_var, m.running_var)):
+            theirs.copy_(tensor(ours.data))
+    return m
+
+
+def _simple(name, *attrs):
+    def make(layer):
+        import torch
+        return getattr(torch.nn, name)(*(getattr(layer, a) for a in attrs))
+    return make
+
+
+# {nablab layer class: function(layer) -> torch module}; later modules add theirs.
+TWINS = {
+    L.Linear: _linear, L.BatchNorm: _batchnorm,
+    L.ReLU: _simple("ReLU"), L.Sigmoid: _simple("Sigmoid"), L.Tanh: _simple("Tanh"),
+    L.LeakyReLU: _simple("LeakyReLU", "negative_slope"), L.Flatten: _simple("Flatten"),
+    L.Dropout: _simple("Dropout", "p"),
+}

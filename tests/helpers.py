@@ -1,0 +1,29 @@
+"""Shared builders for the layer tests: every layer of the package, small and random."""
+
+import numpy as np
+
+import nablab as nl
+
+# name -> (factory(dtype) -> layer, input shape)
+LAYERS = {
+    "Linear": (lambda dt: nl.Linear(5, 3, rng=1, dtype=dt), (4, 5)),
+    "Linear-gauss": (lambda dt: nl.Linear(6, 2, init=0.5, rng=2, dtype=dt), (3, 6)),
+    "ReLU": (lambda dt: nl.ReLU(), (4, 6)),
+    "Sigmoid": (lambda dt: nl.Sigmoid(), (4, 6)),
+    "Tanh": (lambda dt: nl.Tanh(), (3, 2, 4)),
+    "LeakyReLU": (lambda dt: nl.LeakyReLU(0.1), (4, 6)),
+    "BatchNorm-2d": (lambda dt: nl.BatchNorm(4, dtype=dt), (6, 4)),
+    "BatchNorm-4d": (lambda dt: nl.BatchNorm(3, dtype=dt), (4, 3, 2, 3)),
+    "Dropout": (lambda dt: nl.Dropout(0.3, rng=3), (5, 6)),
+    "Dropout-course": (lambda dt: nl.Dropout(0.3, inverted=False, rng=3), (5, 6)),
+    "Flatten": (lambda dt: nl.Flatten(), (2, 3, 2, 2)),
+    "Sequential": (lambda dt: nl.models.mlp(5, [4, 3], 2, activation="tanh", batchnorm=True,
+                                            dropout=0.2, rng=4, dtype=dt), (6, 5)),
+}
+
+
+def random_input(shape, rng, dtype=np.float64):
+    """Normal inputs kept away from ReLU's kink at 0, so finite differences are smooth."""
+    x = rng.standard_normal(shape)
+    x[np.abs(x) < 1e-3] = 1e-3
+    return x.astype(dtype)
