@@ -90,7 +90,8 @@ def load(path: str | os.PathLike, model=None):
     """
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # Open the file ourselves: np.load leaks its handle when a zip is truncated.
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = read_meta(path, data)
             state = {k: data[k] for k in data.files if k != META_KEY}
     except (OSError, ValueError, zipfile.BadZipFile, json.JSONDecodeError) as e:

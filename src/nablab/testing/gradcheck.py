@@ -82,3 +82,27 @@ def gradcheck(layer, x: np.ndarray, *, eps: float = 1e-6, rng=0, max_elements: i
             numeric[j] = (f_plus - f_minus) / (2 * eps)
         errors[name] = relative_error(grad.reshape(-1)[idx], numeric)
     return errors if return_all else max(errors.values())
+
+
+def gradcheck_loss(loss, scores: np.ndarray, target, *, eps: float = 1e-6) -> float:
+    """Compare ``loss.backward()`` with central differences of ``loss.forward(scores, target)``.
+
+    >>> import nablab as nl
+    >>> s = np.random.default_rng(0).standard_normal((4, 3))
+    >>> gradcheck_loss(nl.SoftmaxCrossEntropy(), s, np.array([0, 2, 1, 1])) < 1e-6
+    True
+    """
+    scores = np.array(scores, dtype=np.float64)
+    loss.forward(scores, target)
+    analytic = loss.backward()
+    numeric = np.empty_like(scores)
+    flat = scores.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        up = loss.forward(scores, target)
+        flat[i] = old - eps
+        down = loss.forward(scores, target)
+        flat[i] = old
+        numeric.flat[i] = (up - down) / (2 * eps)
+    return relative_error(analytic, numeric)
