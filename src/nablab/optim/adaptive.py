@@ -13,9 +13,11 @@ def _check_rate(owner, name, value):
 class AdaGrad(Optimizer):
     """h ← h + g²;  w ← w − η g / (√h + eps).  PyTorch ``Adagrad`` (eps=1e-10, h₀ = 0).
 
-    Course (2_4 _after): h₀ = 1e-4 set at the first step *without* adding g²,
-    and no eps: ``AdaGrad(lr=0.1, eps=0, initial_accumulator_value=1e-4)`` is the
-    same from the second step on (docs/conventions.md).
+    Course helper (common/optimizer.py): h₀ = 0, eps 1e-7 — the same as ``eps=1e-7``.
+    Course notebook 2_4 _after: h = 1e-4 at the first step *without* adding that
+    step's g², and no eps, so its first step is η g / 0.01 = 100 η g and h never
+    holds g₁²; ``initial_accumulator_value=1e-4, eps=0`` differs from it
+    (docs/conventions.md).
     """
 
     rule = staticmethod(F.adagrad)

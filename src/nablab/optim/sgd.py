@@ -40,8 +40,10 @@ class Momentum(Optimizer):
 class Nesterov(Optimizer):
     """PyTorch Nesterov: b ← μb + g;  w ← w − η (g + μb)  (``SGD(momentum=μ, nesterov=True)``).
 
-    The course / book form (v ← μv − ηg; w ← w + μ²v − (1 + μ)ηg, Bengio's
-    reformulation) gives the same trajectory for a constant η.
+    With v = −ηb this is Bengio's reformulation w ← w + μ²v_old − (1 + μ)ηg.
+    The course's / book's class updates v first and then uses the *new* v
+    (w ← w + μ²v_new − (1 + μ)ηg = w + μ³v_old − (1 + μ + μ²)ηg), which is a
+    different trajectory (docs/conventions.md).
     """
 
     rule = staticmethod(F.sgd)
