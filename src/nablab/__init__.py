@@ -10,7 +10,7 @@
 
 __version__ = "0.1.0"
 
-from . import functional, init, models, optim, testing
+from . import data, functional, init, models, optim, testing
 from .errors import ConfigError, DataError, NablabError, ShapeError, StateError
 from .layers import (BatchNorm, Dropout, Flatten, Layer, LeakyReLU, Linear, Loss, MeanSquaredError,
                      ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh)
@@ -20,6 +20,6 @@ from .saving import load, save
 __all__ = [
     "BatchNorm", "Buffer", "ConfigError", "DataError", "Dropout", "Flatten", "Layer", "LeakyReLU",
     "Linear", "Loss", "MeanSquaredError", "NablabError", "Parameter", "ReLU", "Sequential",
-    "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "functional", "init",
+    "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "data", "functional", "init",
     "load", "models", "optim", "save", "testing",
 ]

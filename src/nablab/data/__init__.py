@@ -1,0 +1,8 @@
+"""Datasets that work offline: MNIST, Fashion-MNIST and 8×8 digits (DESIGN.md §4)."""
+
+from .cache import cache_dir
+from .datasets import Dataset, load
+from .idx import parse_idx, read_idx
+from .specs import SPECS
+
+__all__ = ["Dataset", "SPECS", "cache_dir", "load", "parse_idx", "read_idx"]

