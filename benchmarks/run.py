@@ -1,11 +1,14 @@
 """Time one float32 train step of nablab and of PyTorch CPU on the same networks.
 
-    python -m benchmarks.run [--rounds 30] [--steps 20] [--markdown]
+    python -m benchmarks.run [--rounds 30] [--steps 20] [--torch-threads N]...
 
 Both frameworks run in this one process, interleaved round by round (so a
 busy machine slows both alike); each round times ``--steps`` steps of one and
 then the other. Reported: the median time per step over rounds, and the
-ratio nablab / PyTorch (< 1 means nablab is faster).
+ratio nablab / PyTorch (< 1 means nablab is faster). PyTorch runs twice: with
+its default thread count and with one thread; on a small machine its idle
+worker threads spin and slow whatever runs next, so the one-thread row is the
+fairer (and harder) comparison.
 """
 
 from __future__ import annotations
@@ -64,18 +67,24 @@ def environment() -> str:
 
 
 def main(argv=None) -> None:
+    import torch
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--only", choices=sorted(WORKLOADS), action="append")
+    parser.add_argument("--torch-threads", type=int, action="append",
+                        help="torch.set_num_threads values to time (default: torch's own, then 1)")
     args = parser.parse_args(argv)
     print(environment())
-    print("| workload | nablab ms/step | PyTorch ms/step | ratio |")
-    print("|---|---:|---:|---:|")
-    for kind in args.only or WORKLOADS:
-        r = bench(kind, args.rounds, args.steps)
-        print(f"| {WORKLOADS[kind]} | {r['nablab_ms']:.3f} | {r['torch_ms']:.3f} | {r['ratio']:.2f} |",
-              flush=True)
+    print("| workload | PyTorch threads | nablab ms/step | PyTorch ms/step | ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for threads in args.torch_threads or [torch.get_num_threads(), 1]:
+        torch.set_num_threads(threads)
+        for kind in args.only or WORKLOADS:
+            r = bench(kind, args.rounds, args.steps)
+            print(f"| {WORKLOADS[kind]} | {threads} | {r['nablab_ms']:.3f} | {r['torch_ms']:.3f} "
+                  f"| {r['ratio']:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

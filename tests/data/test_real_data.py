@@ -70,3 +70,9 @@ def test_course_cnn_subset_shapes():
     ds = load("fashion-mnist", n_train=5000, n_test=1000, flatten=False, seed=3)
     assert ds.x_train.shape == (5000, 1, 28, 28)
     assert np.bincount(ds.y_train).tolist() == [500] * 10
+
+
+def test_digits_from_scikit_learn():
+    ds = load("digits", flatten=False)
+    assert ds.x_train.shape[1:] == (1, 8, 8) and len(ds.y_train) + len(ds.y_test) == 1797
+    assert ds.x_train.max() == 1.0 and "scikit-learn" in ds.source

