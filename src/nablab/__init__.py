@@ -10,7 +10,8 @@
 
 __version__ = "0.1.0"
 
-from . import data, functional, init, models, optim, testing
+from . import data, functional, init, models, optim, testing, train
+from .train import History, TrainingDiverged, fit
 from .errors import ConfigError, DataError, NablabError, ShapeError, StateError
 from .layers import (BatchNorm, Dropout, Flatten, Layer, LeakyReLU, Linear, Loss, MeanSquaredError,
                      ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh)
@@ -21,5 +22,5 @@ __all__ = [
     "BatchNorm", "Buffer", "ConfigError", "DataError", "Dropout", "Flatten", "Layer", "LeakyReLU",
     "Linear", "Loss", "MeanSquaredError", "NablabError", "Parameter", "ReLU", "Sequential",
     "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "data", "functional", "init",
-    "load", "models", "optim", "save", "testing",
+    "load", "models", "optim", "save", "testing", "train", "fit", "History", "TrainingDiverged",
 ]

@@ -1,5 +1,9 @@
 """The ``nablab`` command.
 
+    nablab list
+    nablab show NAME
+    nablab run NAME [--set key=value]... [--seeds N] [--jobs N] [--quick] [--out DIR]
+    nablab run --resume DIR [--jobs N]
     nablab demo [--dataset mnist] [--iters 2000] [--quick] [--out runs/demo]
     nablab data list
     nablab data fetch NAME
@@ -13,12 +17,26 @@ import sys
 
 import numpy as np
 
-from .errors import NablabError
+from .errors import ConfigError, NablabError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nablab", description="Deep Learning Day 2, from scratch.")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="the experiment catalogue")
+    show = sub.add_parser("show", help="an experiment's settings, variant by variant")
+    show.add_argument("name")
+    show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    show.add_argument("--quick", action="store_true")
+    run = sub.add_parser("run", help="run an experiment into a run directory")
+    run.add_argument("name", nargs="?")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a setting of every variant, e.g. optimizer.lr=0.05")
+    run.add_argument("--seeds", type=int, help="number of seeds (default: the experiment's)")
+    run.add_argument("--jobs", type=int, default=1, help="processes for seeds and variants")
+    run.add_argument("--quick", action="store_true", help="shrink to seconds (tests, previews)")
+    run.add_argument("--out", help="run directory (default: runs/NAME-YYYYmmdd-HHMMSS)")
+    run.add_argument("--resume", metavar="DIR", help="continue a stopped run")
     demo = sub.add_parser("demo", help="train the course's ReLU-He MLP on real data")
     demo.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist", "digits"])
     demo.add_argument("--iters", type=int, default=2000)
@@ -39,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "demo":
+        if args.command in ("list", "show", "run"):
+            experiment_command(args, argv)
+        elif args.command == "demo":
             from .demo import run
             run(args.dataset, iters=args.iters, seed=args.seed, out=args.out, quick=args.quick)
         elif args.command == "data":
@@ -48,6 +68,37 @@ def main(argv=None) -> int:
         print(f"nablab: error: {e}", file=sys.stderr)
         return 2
     return 0
+
+
+def experiment_command(args, argv) -> None:
+    import time
+
+    from . import experiments
+    from .experiments.registry import resolve
+
+    if args.command == "list":
+        for name in experiments.names():
+            spec = resolve(name)
+            print(f"{name:20s} {spec.section:14s} {spec.title}")
+    elif args.command == "show":
+        spec = resolve(args.name, args.set, quick=args.quick)
+        print(f"{spec.name}: {spec.title}\n  kind: {spec.kind}; notebook: {spec.notebook or '-'}; "
+              f"seeds: {spec.seeds}\n  {spec.description}\n  course result: {spec.expect}")
+        from .experiments.validate import as_dict
+        for run in spec.runs:
+            print(f"  - {run.label}: {as_dict(run.model)}\n      optimizer {as_dict(run.optimizer)}"
+                  f"\n      data {as_dict(run.data)}\n      train {as_dict(run.train)}")
+        if spec.params is not None:
+            print(f"  params: {as_dict(spec.params)}")
+    elif args.resume:
+        experiments.resume(args.resume, jobs=args.jobs)
+    else:
+        if not args.name:
+            raise ConfigError("nablab run needs an experiment NAME or --resume DIR")
+        spec = resolve(args.name, args.set, quick=args.quick, seeds=args.seeds)
+        out = args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        experiments.run(spec, out, jobs=args.jobs, quick=args.quick,
+                        command="nablab " + " ".join(argv if argv is not None else sys.argv[1:]))
 
 
 def data_command(args) -> None:

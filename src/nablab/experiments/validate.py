@@ -1,0 +1,110 @@
+"""Build frozen dataclasses from TOML-like dicts, checking every field.
+
+``build(cls, data, where)`` accepts exactly the dataclass's fields (unknown keys are
+refused), checks each value against the field's type annotation (int, float, str,
+bool, tuples of those, unions, nested dataclasses), then calls the class's own
+``check(where)`` for ranges. Every error is a ConfigError naming the place:
+``catalog/optimizers.toml: variants[1].optimizer.lr must be > 0; got -0.1``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+
+from ..errors import ConfigError
+
+
+def fail(where: str, message: str):
+    raise ConfigError(f"{where} {message}" if where else message)
+
+
+def build(cls, data: dict, where: str):
+    if not isinstance(data, dict):
+        fail(where, f"must be a table; got {type(data).__name__} {data!r}")
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        fail(f"{where}.{unknown[0]}" if where else unknown[0],
+             f"is not a known field; expected one of {names}")
+    values = {}
+    for name in names:
+        if name in data:
+            values[name] = convert(hints[name], data[name], f"{where}.{name}" if where else name)
+    obj = cls(**values)
+    if hasattr(obj, "check"):
+        obj.check(where)
+    return obj
+
+
+def type_name(tp) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+
+
+def convert(tp, value, where: str):
+    """``value`` as type ``tp``, or ConfigError."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        for option in typing.get_args(tp):
+            try:
+                return convert(option, value, where)
+            except ConfigError:
+                continue
+        fail(where, f"must be {' or '.join(type_name(t) for t in typing.get_args(tp))}; got {value!r}")
+    if tp is type(None):
+        if value is None:
+            return None
+        fail(where, f"must be None; got {value!r}")
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if not isinstance(value, (list, tuple)):
+            fail(where, f"must be a list; got {value!r}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        if len(value) != len(args):
+            fail(where, f"must have {len(args)} items; got {value!r}")
+        return tuple(convert(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value)))
+    if dataclasses.is_dataclass(tp):
+        return build(tp, value, where)
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        fail(where, f"must be true or false; got {value!r}")
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        fail(where, f"must be an integer; got {value!r}")
+    if tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        fail(where, f"must be a number; got {value!r}")
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        fail(where, f"must be a string; got {value!r}")
+    if tp is dict:
+        if isinstance(value, dict):
+            return value
+        fail(where, f"must be a table; got {value!r}")
+    raise TypeError(f"validate: unsupported annotation {tp!r} at {where}")
+
+
+def require(where: str, name: str, value, ok: bool, expected: str) -> None:
+    """Range check helper for ``check`` methods."""
+    if not ok:
+        fail(f"{where}.{name}" if where else name, f"must be {expected}; got {value!r}")
+
+
+def as_dict(obj) -> dict:
+    """A dataclass as plain nested dicts/lists (JSON-able)."""
+    def plain(v):
+        if dataclasses.is_dataclass(v):
+            return {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        return v
+    return plain(obj)

@@ -1,0 +1,1 @@
+"""Figures and summaries drawn from run directories (never from live training state)."""

@@ -1,0 +1,204 @@
+"""Figures of a run directory, drawn only from its files (PNG for pages, SVG for print)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..experiments.common import read_json, slug
+
+
+def _plt():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def save(fig, out: Path, name: str) -> Path:
+    folder = out / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    fig.savefig(folder / f"{name}.png", dpi=110)
+    fig.savefig(folder / f"{name}.svg")
+    _plt().close(fig)
+    return folder / f"{name}.png"
+
+
+def grid(n: int, width: float = 3.2, height: float = 2.6, cols: int = 3):
+    plt = _plt()
+    cols = min(cols, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    return fig, axes.ravel()
+
+
+def histories(out: Path, label: str) -> list[dict]:
+    folder = out / "history" / slug(label)
+    return [read_json(p) for p in sorted(folder.glob("seed*.json"))]
+
+
+def plot_run(out: str | Path) -> list[Path]:
+    out = Path(out)
+    results = read_json(out / "results.json")
+    return PLOTTERS[results["kind"]](out, results)
+
+
+def classify(out: Path, results: dict) -> list[Path]:
+    variants = results["variants"]
+    figs = []
+    fig, axes = grid(len(variants))
+    for ax, v in zip(axes, variants):
+        h = histories(out, v["label"])[0]
+        its = [p["iteration"] for p in h["points"]]
+        ax.plot(its, [p["train_acc"] for p in h["points"]], label="training set", lw=1)
+        ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1)
+        ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
+        ax.set_title(v["label"], fontsize=8)
+        ax.legend(loc="lower right", fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{results['experiment']}: accuracy (seed 0)")
+    fig.tight_layout()
+    figs.append(save(fig, out, "accuracy"))
+
+    plt = _plt()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    for v in variants:
+        hs = histories(out, v["label"])
+        its = [p["iteration"] for p in hs[0]["points"]]
+        test = np.mean([[p["test_acc"] for p in h["points"]] for h in hs], axis=0)
+        ax1.plot(its, test, label=v["label"], lw=1.2)
+        losses = np.mean([h["losses"] for h in hs], axis=0)
+        k = max(1, len(losses) // 50)
+        smooth = np.convolve(losses, np.ones(k) / k, mode="valid")
+        ax2.plot(np.arange(k, len(losses) + 1), smooth, label=v["label"], lw=1)
+    ax1.set(ylim=(0, 1), xlabel="iteration", ylabel="test accuracy",
+            title=f"test accuracy (mean of {results['seeds']} seed(s))")
+    ax2.set(xlabel="iteration", ylabel="training loss (moving average)", yscale="log", title="loss")
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+    ax1.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    figs.append(save(fig, out, "comparison"))
+    figs += probe_figures(out, variants)
+    return figs
+
+
+def probe_figures(out: Path, variants: list[dict]) -> list[Path]:
+    records = {v["label"]: histories(out, v["label"])[0]["probes"] for v in variants}
+    figs = []
+    with_grads = {k: [r for r in v if r["probe"] == "grad_norms"] for k, v in records.items()}
+    with_grads = {k: v for k, v in with_grads.items() if v}
+    if with_grads:
+        fig, axes = grid(len(with_grads))
+        for ax, (label, recs) in zip(axes, with_grads.items()):
+            for it in sorted({r["iteration"] for r in recs}):
+                norms = [r["norm"] for r in recs if r["iteration"] == it]
+                ax.plot(range(1, len(norms) + 1), norms, marker="o", label=f"iteration {it}")
+            ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖")
+            ax.set_title(label, fontsize=8)
+            ax.legend(fontsize=7)
+            ax.grid(alpha=0.3)
+        fig.suptitle("gradient norm per layer")
+        fig.tight_layout()
+        figs.append(save(fig, out, "grad_norms"))
+    acts = {k: [r for r in v if r["probe"] == "activations"] for k, v in records.items()}
+    acts = {k: v for k, v in acts.items() if v}
+    if acts:
+        first = {k: [r for r in v if r["iteration"] == v[0]["iteration"]] for k, v in acts.items()}
+        cols = max(len(v) for v in first.values())
+        plt = _plt()
+        fig, axes = plt.subplots(len(first), cols, figsize=(2.6 * cols, 2.0 * len(first)),
+                                 squeeze=False)
+        for row, (label, recs) in zip(axes, first.items()):
+            for ax, r in zip(row, recs):
+                lo, hi = r["range"]
+                edges = np.linspace(lo, hi, len(r["hist"]) + 1)
+                ax.bar(edges[:-1], r["hist"], width=np.diff(edges), align="edge")
+                ax.set_title(f"{label}: layer {r['layer']} (it {r['iteration']})", fontsize=7)
+                ax.tick_params(labelsize=6)
+            for ax in row[len(recs):]:
+                ax.set_visible(False)
+        fig.suptitle("activation distributions")
+        fig.tight_layout()
+        figs.append(save(fig, out, "activations"))
+    return figs
+
+
+def regression(out: Path, results: dict) -> list[Path]:
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for label, losses in results["curves"].items():
+        ax.plot(losses, ".", ms=2, label=label, alpha=0.6)
+    ax.set(yscale="log", xlabel="step (one sample each)", ylabel="loss ½(y − d)²",
+           title="online SGD on f(x) = 3·x0 + 2·x1")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return [save(fig, out, "loss")]
+
+
+def init_histograms(out: Path, results: dict) -> list[Path]:
+    panels = results["panels"]
+    n_layers = len(panels[0]["layers"])
+    plt = _plt()
+    fig, axes = plt.subplots(len(panels), n_layers, figsize=(1.9 * n_layers, 1.5 * len(panels)),
+                             squeeze=False)
+    for row, panel in zip(axes, panels):
+        for i, (ax, layer) in enumerate(zip(row, panel["layers"])):
+            lo, hi = layer["range"]
+            edges = np.linspace(lo, hi, len(layer["hist"]) + 1)
+            ax.bar(edges[:-1], layer["hist"], width=np.diff(edges), align="edge")
+            ax.set_yticks([])
+            ax.tick_params(labelsize=6)
+            if i == 0:
+                ax.set_ylabel(f"{panel['activation']}\ninit {panel['init']}", fontsize=7)
+            if panel is panels[0]:
+                ax.set_title(f"layer {i + 1}", fontsize=8)
+    fig.suptitle("activation distributions at initialisation")
+    fig.tight_layout()
+    return [save(fig, out, "init_histograms")]
+
+
+def depth_gradients(out: Path, results: dict) -> list[Path]:
+    acts = sorted({n["activation"] for n in results["nets"]})
+    fig, axes = grid(2 * len(acts), cols=2, width=5, height=3.6)
+    for a, act in enumerate(acts):
+        for j, when in enumerate(("grad_norm_init", "grad_norm_trained")):
+            ax = axes[2 * a + j]
+            for net in (n for n in results["nets"] if n["activation"] == act):
+                norms = net[when]
+                ax.plot(range(1, len(norms) + 1), np.maximum(norms, 1e-30), marker=".",
+                        ls="--" if net["batchnorm"] else "-",
+                        label=f"{net['init']}{' + BN' if net['batchnorm'] else ''} "
+                              f"(acc {net['test_acc']:.2f})")
+            ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖",
+                   title=f"{act}: {'at initialisation' if j == 0 else 'after training'}")
+            ax.legend(fontsize=6)
+            ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return [save(fig, out, "depth_gradients")]
+
+
+def optimizer_paths(out: Path, results: dict) -> list[Path]:
+    paths = results["paths"]
+    fig, axes = grid(len(paths), width=3.6, height=3.0)
+    xs, ys = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-5, 5, 200))
+    zs = xs**2 / results["a"] + ys**2
+    for ax, (label, pts) in zip(axes, paths.items()):
+        pts = np.array(pts)
+        ax.contour(xs, ys, zs, levels=15, linewidths=0.5, colors="gray")
+        ax.plot(pts[:, 0], pts[:, 1], "o-", ms=3, color="tab:red", lw=1)
+        ax.plot(0, 0, "+", color="black")
+        ax.set(xlim=(-10, 10), ylim=(-5, 5), title=label)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(f"optimizer paths on f(x, y) = x²/{results['a']:g} + y²")
+    fig.tight_layout()
+    return [save(fig, out, "optimizer_paths")]
+
+
+PLOTTERS = {"classify": classify, "regression": regression, "init-histograms": init_histograms,
+            "depth-gradients": depth_gradients, "optimizer-paths": optimizer_paths}

@@ -1,0 +1,60 @@
+"""History: what a training run recorded, saved as JSON (and CSV for spreadsheets)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..data.cache import atomic_write
+
+
+@dataclass
+class History:
+    """Evaluation points, every iteration's loss, probe records and how the run ended.
+
+    points: [{"iteration", "epoch", "loss", "train_acc", "test_acc", "time_s"}, ...]
+    losses: the training loss of every iteration (penalty included), in order
+    probes: [{"iteration", "probe", "layer", ...values}, ...]
+    status: "running" | "finished" | "interrupted" | "diverged"
+    """
+
+    points: list[dict] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
+    probes: list[dict] = field(default_factory=list)
+    status: str = "running"
+    info: dict = field(default_factory=dict)
+
+    @property
+    def final(self) -> dict:
+        return self.points[-1] if self.points else {}
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "History":
+        return cls(**{k: d[k] for k in ("points", "losses", "probes", "status", "info") if k in d})
+
+    def save(self, path: str | Path) -> Path:
+        """Write ``<path>.json`` (everything) and ``<path>.csv`` (the evaluation points)."""
+        path = Path(path)
+        text = json.dumps(self.to_dict())
+        atomic_write(path.with_suffix(".json"), lambda f: f.write(text.encode("utf-8")))
+        if self.points:
+            keys = list(self.points[0])
+
+            def write_csv(f):
+                import io
+                buf = io.StringIO()
+                writer = csv.DictWriter(buf, fieldnames=keys)
+                writer.writeheader()
+                writer.writerows(self.points)
+                f.write(buf.getvalue().encode("utf-8"))
+            atomic_write(path.with_suffix(".csv"), write_csv)
+        return path.with_suffix(".json")
+
+    @classmethod
+    def load(cls, path: str | Path) -> "History":
+        return cls.from_dict(json.loads(Path(path).with_suffix(".json").read_text()))
