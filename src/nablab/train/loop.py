@@ -105,6 +105,9 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
     history, start, elapsed = History(info={"iters": total, "batch_size": batch_size,
                                             "sampler": sampler, "train_acc_on": train_acc_on}), 0, 0.0
     path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
+    if path is not None:
+        for stale in path.parent.glob(f".{CHECKPOINT}.*.part"):   # left by a killed process
+            stale.unlink()
     if path is not None and resume and path.exists():
         meta = load_checkpoint(path, model=model, optimizer=optimizer)
         start, elapsed = meta["iteration"], meta["elapsed_s"]
@@ -124,7 +127,9 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
     t0 = time.perf_counter()
     model.train()
     it = start
-    with _StopFlag() as stop, bar:
+    # Overflow inside a diverging step is reported once, as TrainingDiverged naming the
+    # iteration (the loss check below), instead of as scattered numpy warnings.
+    with _StopFlag() as stop, bar, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for it in range(start + 1, total + 1):
             idx = batches.next()
             x, t = x_train[idx], y_train[idx]
