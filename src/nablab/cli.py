@@ -4,7 +4,6 @@
     nablab show NAME
     nablab run NAME [--set key=value]... [--seeds N] [--jobs N] [--quick] [--out DIR]
     nablab run --resume DIR [--jobs N]
-    nablab demo [--dataset mnist] [--iters 2000] [--quick] [--out runs/demo]
     nablab data list
     nablab data fetch NAME
     nablab data info NAME [--show grid.png]
@@ -37,12 +36,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quick", action="store_true", help="shrink to seconds (tests, previews)")
     run.add_argument("--out", help="run directory (default: runs/NAME-YYYYmmdd-HHMMSS)")
     run.add_argument("--resume", metavar="DIR", help="continue a stopped run")
-    demo = sub.add_parser("demo", help="train the course's ReLU-He MLP on real data")
-    demo.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist", "digits"])
-    demo.add_argument("--iters", type=int, default=2000)
-    demo.add_argument("--seed", type=int, default=0)
-    demo.add_argument("--quick", action="store_true", help="200 iterations, for a smoke test")
-    demo.add_argument("--out", default="runs/demo")
     data = sub.add_parser("data", help="datasets: list, fetch, info")
     dsub = data.add_subparsers(dest="action", required=True)
     dsub.add_parser("list", help="each dataset, whether it is available here, and from where")
@@ -59,9 +52,6 @@ def main(argv=None) -> int:
     try:
         if args.command in ("list", "show", "run"):
             experiment_command(args, argv)
-        elif args.command == "demo":
-            from .demo import run
-            run(args.dataset, iters=args.iters, seed=args.seed, out=args.out, quick=args.quick)
         elif args.command == "data":
             data_command(args)
     except NablabError as e:

@@ -69,5 +69,6 @@ def test_fixed_split_every_fifth_of_each_class():
     images = np.arange(len(labels), dtype=np.uint8).reshape(-1, 1, 1)
     raw = fixed_split(images, labels, "test")
     assert np.bincount(raw.y_test).tolist() == [2, 1, 1]
-    assert raw.x_test.ravel().tolist() == [4, 9, 14, 21]
+    assert sorted(raw.x_test.ravel().tolist()) == [4, 9, 14, 21]
     assert len(raw.y_train) + len(raw.y_test) == len(labels)
+    assert raw.y_train[:6].tolist() != sorted(raw.y_train[:6].tolist())   # not sorted by class

