@@ -26,7 +26,10 @@ from .workloads import build_nablab, nablab_step, to_torch, torch_step
 WORKLOADS = {
     "mlp-sigmoid": "MLP 784-40-20-10, sigmoid, SGD, batch 100",
     "mlp-bn": "MLP 784-100x5-10, BatchNorm + ReLU, SGD, batch 100",
+    "simple-convnet": "SimpleConvNet (conv 30@5x5, pool, 100, 10), SGD, batch 100",
+    "deep-convnet": "DeepConvNet (6 conv 3x3, 3 pools, 50, 10), SGD, batch 100",
 }
+IMAGE_WORKLOADS = {"simple-convnet", "deep-convnet"}
 
 
 def time_steps(step, x, t, n: int) -> float:
@@ -42,7 +45,8 @@ def bench(kind: str, rounds: int, steps: int, batch: int = 100) -> dict:
     rng = np.random.default_rng(0)
     net = build_nablab(kind, rng)
     model = to_torch(net)
-    x = rng.random((batch, 784), dtype=np.float32)
+    shape = (batch, 1, 28, 28) if kind in IMAGE_WORKLOADS else (batch, 784)
+    x = rng.random(shape, dtype=np.float32)
     t = rng.integers(0, 10, batch)
     xt, tt = torch.from_numpy(x), torch.from_numpy(t)
     ours, theirs = nablab_step(net, 0.01), torch_step(model, 0.01)

@@ -13,6 +13,10 @@ def build_nablab(kind: str, rng: np.random.Generator):
         return nl.models.mlp(784, [40, 20], 10, activation="sigmoid", init="xavier", rng=rng)
     if kind == "mlp-bn":
         return nl.models.mlp(784, [100] * 5, 10, activation="relu", init="he", batchnorm=True, rng=rng)
+    if kind == "simple-convnet":
+        return nl.models.simple_convnet(rng=rng)
+    if kind == "deep-convnet":
+        return nl.models.deep_convnet(rng=rng, dropout=0.0)   # dropout masks differ per framework
     raise ValueError(f"unknown workload {kind!r}")
 
 

@@ -10,15 +10,17 @@
 
 __version__ = "0.1.0"
 
-from . import data, functional, init, models, optim, testing, train
+from . import data, functional, im2col, init, models, optim, testing, train
 from .train import History, TrainingDiverged, fit
 from .errors import ConfigError, DataError, NablabError, ShapeError, StateError
-from .layers import (BatchNorm, Dropout, Flatten, Layer, LeakyReLU, Linear, Loss, MeanSquaredError,
-                     ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh)
+from .layers import (AvgPool2d, BatchNorm, Conv2d, Dropout, Flatten, GlobalAvgPool2d, Layer,
+                     LeakyReLU, Linear, Loss, MaxPool2d, MeanSquaredError, ReLU, Sequential, Sigmoid,
+                     SoftmaxCrossEntropy, Tanh)
 from .parameter import Buffer, Parameter
 from .saving import load, save
 
 __all__ = [
+    "AvgPool2d", "Conv2d", "GlobalAvgPool2d", "MaxPool2d", "im2col",
     "BatchNorm", "Buffer", "ConfigError", "DataError", "Dropout", "Flatten", "Layer", "LeakyReLU",
     "Linear", "Loss", "MeanSquaredError", "NablabError", "Parameter", "ReLU", "Sequential",
     "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "data", "functional", "init",

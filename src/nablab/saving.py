@@ -23,10 +23,11 @@ META_KEY = "__nablab__"
 FORMAT = "nablab-model"
 FORMAT_VERSION = 1
 
-# Layer types that nl.load can rebuild; later modules register theirs here too.
+# Layer types that nl.load can rebuild.
 LAYER_TYPES: dict[str, type] = {
     cls.__name__: cls for cls in (L.Linear, L.ReLU, L.Sigmoid, L.Tanh, L.LeakyReLU, L.BatchNorm,
-                                  L.Dropout, L.Flatten)
+                                  L.Dropout, L.Flatten, L.Conv2d, L.MaxPool2d, L.AvgPool2d,
+                                  L.GlobalAvgPool2d)
 }
 
 

@@ -3,11 +3,14 @@
 from .activations import ACTIVATIONS, LeakyReLU, ReLU, Sigmoid, Tanh, activation
 from .base import Layer, Sequential
 from .batchnorm import BatchNorm
+from .conv import Conv2d
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Linear
 from .losses import Loss, MeanSquaredError, SoftmaxCrossEntropy
+from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
 
-__all__ = ["ACTIVATIONS", "BatchNorm", "Dropout", "Flatten", "Layer", "LeakyReLU", "Linear",
+__all__ = ["ACTIVATIONS", "AvgPool2d", "BatchNorm", "Conv2d", "Dropout", "GlobalAvgPool2d",
+           "MaxPool2d", "Flatten", "Layer", "LeakyReLU", "Linear",
            "Loss", "MeanSquaredError", "ReLU", "Sequential", "Sigmoid", "SoftmaxCrossEntropy",
            "Tanh", "activation"]

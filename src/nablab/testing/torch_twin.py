@@ -68,6 +68,21 @@ def _batchnorm(layer):
     return m
 
 
+def _conv(layer):
+    import torch
+    m = torch.nn.Conv2d(layer.in_channels, layer.out_channels, layer.kernel_size,
+                        stride=layer.stride, padding=layer.padding, dtype=torch_dtype(layer.W.data))
+    with torch.no_grad():
+        m.weight.copy_(tensor(layer.W.data))           # the same (F, C, kH, kW) layout
+        m.bias.copy_(tensor(layer.b.data))
+    return m
+
+
+def _global_avg(layer):
+    import torch
+    return torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten())
+
+
 def _simple(name, *attrs):
     def make(layer):
         import torch
@@ -75,10 +90,13 @@ def _simple(name, *attrs):
     return make
 
 
-# {nablab layer class: function(layer) -> torch module}; later modules add theirs.
+# {nablab layer class: function(layer) -> torch module}
 TWINS = {
     L.Linear: _linear, L.BatchNorm: _batchnorm,
     L.ReLU: _simple("ReLU"), L.Sigmoid: _simple("Sigmoid"), L.Tanh: _simple("Tanh"),
     L.LeakyReLU: _simple("LeakyReLU", "negative_slope"), L.Flatten: _simple("Flatten"),
     L.Dropout: _simple("Dropout", "p"),
+    L.Conv2d: _conv, L.GlobalAvgPool2d: _global_avg,
+    L.MaxPool2d: _simple("MaxPool2d", "kernel_size", "stride", "padding"),
+    L.AvgPool2d: _simple("AvgPool2d", "kernel_size", "stride", "padding"),
 }

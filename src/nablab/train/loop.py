@@ -29,7 +29,7 @@ class TrainingDiverged(NablabError):
         self.iteration, self.history = iteration, history
 
 
-def accuracy(model, x, y, batch: int = 1000) -> float:
+def accuracy(model, x, y, batch: int = 500) -> float:
     """Share of argmax(scores) == class, in evaluation mode (dropout off, BN running stats)."""
     was_training = model.training
     model.eval()

@@ -1,0 +1,121 @@
+"""Pooling (プーリング層): max, average and global average over windows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ConfigError, ShapeError
+from ..functional import conv_output_size
+from ..im2col import pad
+from .base import Layer
+from .conv import check_image, positive_int
+
+
+class _Pool2d(Layer):
+    """Shared by max and average pooling: sizes, padding, and the loop over kernel offsets.
+
+    ``offsets(xp)`` yields, for every (i, j) of the k×k window in row-major order, the
+    strided slice of the padded input holding that window entry for every output position
+    (N, C, OH, OW) — k² array operations per call, never a loop over pixels. Outputs keep
+    the input's memory order (``order="K"``): after a Conv2d that is channel-first.
+    """
+
+    pad_value = 0.0
+
+    def __init__(self, kernel_size: int, stride: int | None = None, padding: int = 0):
+        super().__init__()
+        name = type(self).__name__
+        self.kernel_size = positive_int(name, "kernel_size", kernel_size)
+        self.stride = positive_int(name, "stride", kernel_size if stride is None else stride)
+        self.padding = positive_int(name, "padding", padding, minimum=0)
+        if self.padding > self.kernel_size // 2:
+            raise ConfigError(f"{name}: padding must be at most kernel_size // 2 = "
+                              f"{self.kernel_size // 2}; got {padding}")
+
+    def padded(self, x):
+        """The input padded with ``pad_value`` and the output size (OH, OW)."""
+        check_image(self, x)
+        k, s, p = self.kernel_size, self.stride, self.padding
+        try:
+            oh, ow = (conv_output_size(d, k, s, p) for d in x.shape[2:])
+        except ConfigError as e:
+            raise ShapeError(f"{type(self).__name__}: {e}") from e
+        xp = pad(x, p, self.pad_value) if p else x
+        return xp, oh, ow
+
+    def offsets(self, a, oh, ow):
+        s = self.stride
+        for i in range(self.kernel_size):
+            for j in range(self.kernel_size):
+                yield (slice(None), slice(None), slice(i, i + s * oh, s), slice(j, j + s * ow, s))
+
+    def unpad(self, dxp):
+        p = self.padding
+        return dxp[:, :, p:dxp.shape[2] - p, p:dxp.shape[3] - p] if p else dxp
+
+    def config(self):
+        return {"kernel_size": self.kernel_size, "stride": self.stride, "padding": self.padding}
+
+
+class MaxPool2d(_Pool2d):
+    """y = max over each k×k window (stride S, padding with −∞), per channel.
+
+    Backward routes dy to the window's maximum; with ties, to the *first* maximum in
+    row-major order (as PyTorch's CPU kernel and the course's argmax do).
+    """
+
+    pad_value = -np.inf
+
+    def forward(self, x):
+        xp, oh, ow = self.padded(x)
+        y = None
+        for idx in self.offsets(xp, oh, ow):
+            y = xp[idx].copy(order="K") if y is None else np.maximum(y, xp[idx], out=y)
+        self._cache = (xp, y, x.shape)
+        return y
+
+    def backward(self, dy):
+        xp, y, x_shape = self.cached()
+        dxp = np.zeros_like(xp, dtype=dy.dtype)               # same memory layout as x
+        taken = np.zeros_like(y, dtype=bool)                  # windows already routed
+        for idx in self.offsets(xp, *y.shape[2:]):
+            first = (xp[idx] == y) & ~taken                    # this entry is the first max
+            dxp[idx] += np.where(first, dy, 0)
+            taken |= first
+        return self.unpad(dxp)
+
+
+class AvgPool2d(_Pool2d):
+    """y = mean over each k×k window; padded zeros count (PyTorch's count_include_pad=True).
+
+    Backward: every entry of a window receives dy / k².
+    """
+
+    def forward(self, x):
+        xp, oh, ow = self.padded(x)
+        y = None
+        for idx in self.offsets(xp, oh, ow):
+            y = xp[idx].copy(order="K") if y is None else np.add(y, xp[idx], out=y)
+        self._cache = (xp, oh, ow)
+        return y / self.kernel_size ** 2
+
+    def backward(self, dy):
+        xp, oh, ow = self.cached()
+        dxp = np.zeros_like(xp, dtype=dy.dtype)
+        share = dy / self.kernel_size ** 2
+        for idx in self.offsets(dxp, oh, ow):
+            dxp[idx] += share
+        return self.unpad(dxp)
+
+
+class GlobalAvgPool2d(Layer):
+    """(N, C, H, W) → (N, C): the mean of each channel (in place of Flatten before the classifier)."""
+
+    def forward(self, x):
+        check_image(self, x)
+        self._cache = x.shape
+        return x.mean(axis=(2, 3))
+
+    def backward(self, dy):
+        n, c, h, w = self.cached()
+        return np.broadcast_to((dy / (h * w))[:, :, None, None], (n, c, h, w)).copy()
