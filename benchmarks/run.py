@@ -61,6 +61,46 @@ def bench(kind: str, rounds: int, steps: int, batch: int = 100) -> dict:
     return {"workload": kind, "nablab_ms": ma * 1e3, "torch_ms": mb * 1e3, "ratio": ma / mb}
 
 
+def bench_book(kind: str, rounds: int, steps: int, batch: int = 100) -> dict:
+    """nablab (float32) against the book-style implementation (float64) of the same CNN."""
+    from .bookstyle import book_version
+
+    rng = np.random.default_rng(0)
+    net = build_nablab(kind, rng)
+    book = book_version(net)
+    x = rng.random((batch, 1, 28, 28), dtype=np.float32)
+    t = rng.integers(0, 10, batch)
+    ours, theirs = nablab_step(net, 0.01), nablab_step(book, 0.01)
+    x64 = x.astype(np.float64)
+    ours(x, t)
+    theirs(x64, t)
+    a, b = [], []
+    for _ in range(rounds):
+        a.append(time_steps(ours, x, t, steps))
+        b.append(time_steps(theirs, x64, t, steps))
+    ma, mb = statistics.median(a), statistics.median(b)
+    return {"workload": kind, "nablab_ms": ma * 1e3, "book_ms": mb * 1e3, "speedup": mb / ma}
+
+
+def peak_memory(kind: str, steps: int = 3, batch: int = 100) -> dict:
+    """Peak bytes NumPy allocates in a few training steps (tracemalloc), and torch's RSS growth."""
+    import resource
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    net = build_nablab(kind, rng)
+    x = rng.random((batch, 1, 28, 28), dtype=np.float32)
+    t = rng.integers(0, 10, batch)
+    step = nablab_step(net, 0.01)
+    tracemalloc.start()
+    for _ in range(steps):
+        step(x, t)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"workload": kind, "nablab_peak_mib": peak / 2**20,
+            "process_max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def environment() -> str:
     import torch
 
@@ -77,18 +117,34 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--only", choices=sorted(WORKLOADS), action="append")
+    parser.add_argument("--no-book", action="store_true", help="skip the book-style comparison")
     parser.add_argument("--torch-threads", type=int, action="append",
                         help="torch.set_num_threads values to time (default: torch's own, then 1)")
     args = parser.parse_args(argv)
     print(environment())
     print("| workload | PyTorch threads | nablab ms/step | PyTorch ms/step | ratio |")
     print("|---|---:|---:|---:|---:|")
+    kinds = args.only or list(WORKLOADS)
     for threads in args.torch_threads or [torch.get_num_threads(), 1]:
         torch.set_num_threads(threads)
-        for kind in args.only or WORKLOADS:
+        for kind in kinds:
             r = bench(kind, args.rounds, args.steps)
             print(f"| {WORKLOADS[kind]} | {threads} | {r['nablab_ms']:.3f} | {r['torch_ms']:.3f} "
                   f"| {r['ratio']:.2f} |", flush=True)
+    cnns = [k for k in kinds if k in IMAGE_WORKLOADS]
+    if cnns and not args.no_book:
+        print("\n| workload | nablab float32 ms/step | book-style float64 ms/step | nablab speed-up |")
+        print("|---|---:|---:|---:|")
+        for kind in cnns:
+            r = bench_book(kind, max(args.rounds // 4, 3), max(args.steps // 4, 2))
+            print(f"| {WORKLOADS[kind]} | {r['nablab_ms']:.1f} | {r['book_ms']:.1f} | "
+                  f"{r['speedup']:.1f}× |", flush=True)
+    if cnns:
+        print("\n| workload | peak NumPy memory in a train step (tracemalloc) |")
+        print("|---|---:|")
+        for kind in cnns:
+            r = peak_memory(kind)
+            print(f"| {WORKLOADS[kind]} | {r['nablab_peak_mib']:.0f} MiB |", flush=True)
 
 
 if __name__ == "__main__":

@@ -62,3 +62,66 @@ def test_mlp_learns_a_separable_problem():
     last = loss.forward(net.forward(x), t)
     accuracy = (net.forward(x).argmax(1) == t).mean()
     assert last < first * 0.5 and accuracy > 0.9
+
+
+# -- convolutional models -------------------------------------------------------------------
+
+import torch  # noqa: E402
+
+from torch_compare import compare_with_torch  # noqa: E402
+
+CNNS = {
+    "simple_convnet": (lambda **kw: nl.models.simple_convnet(**kw), 433_890),
+    "double_convnet": (lambda **kw: nl.models.double_convnet(**kw), 10 * 49 + 10 + 20 * 90 + 20 + 720 * 100 + 100 + 1010),
+    "double_convnet_arranged": (lambda **kw: nl.models.double_convnet(arranged=True, **kw),
+                                10 * 49 + 10 + 20 * 90 + 20 + 2880 * 100 + 100 + 1010),
+    "deep_convnet": (lambda **kw: nl.models.deep_convnet(**kw),
+                     16 * 9 + 16 + 16 * 144 + 16 + 32 * 144 + 32 + 32 * 288 + 32 + 64 * 288 + 64
+                     + 64 * 576 + 64 + 1024 * 50 + 50 + 50 * 10 + 10),
+    "lenet": (lambda **kw: nl.models.lenet(**kw), 6 * 25 + 6 + 16 * 150 + 16 + 400 * 120 + 120 + 120 * 84 + 84 + 850),
+    "alexnet_small": (lambda **kw: nl.models.alexnet_small(**kw), None),
+    "alexnet_small_gap": (lambda **kw: nl.models.alexnet_small(global_pool=True, **kw), None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CNNS))
+def test_cnn_shapes_and_parameter_counts(name):
+    make, count = CNNS[name]
+    net = make(rng=0)
+    assert net.forward(np.zeros((3, 1, 28, 28), np.float32)).shape == (3, 10)
+    if count is not None:
+        assert sum(p.data.size for p in net.parameters()) == count
+
+
+def test_global_average_pooling_shrinks_alexnet_classifier():
+    flat = sum(p.data.size for p in nl.models.alexnet_small(rng=0).parameters())
+    gap = sum(p.data.size for p in nl.models.alexnet_small(global_pool=True, rng=0).parameters())
+    assert flat - gap == (576 - 64) * 256
+
+
+def test_deep_convnet_follows_the_course():
+    net = nl.models.deep_convnet(rng=0)
+    convs = [layer for layer in net if isinstance(layer, nl.Conv2d)]
+    assert [c.out_channels for c in convs] == [16, 16, 32, 32, 64, 64]
+    assert [c.padding for c in convs] == [1, 1, 1, 2, 1, 1]
+    assert isinstance(net[-1], nl.Dropout) and not net[-1].inverted       # after the output
+    fan_in = [c.W.data[0].size for c in convs]
+    assert fan_in == [9, 144, 144, 288, 288, 576]
+
+
+@pytest.mark.parametrize("name", ["simple_convnet", "deep_convnet", "lenet", "alexnet_small_gap"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cnn_matches_torch(name, dtype):
+    make, _ = CNNS[name]
+    rng = np.random.default_rng(0)
+    kw = {"dropout": 0.0} if name in ("deep_convnet", "alexnet_small_gap") else {}
+    net = make(rng=rng, dtype=dtype, **kw)
+    compare_with_torch(net, rng.random((4, 1, 28, 28)), dtype, rng)
+
+
+def test_cnn_save_and_load(tmp_path):
+    net = nl.models.deep_convnet(rng=0)
+    x = np.random.default_rng(1).random((2, 1, 28, 28), dtype=np.float32)
+    path = nl.save(net, tmp_path / "deep.npz")
+    loaded = nl.load(path)
+    np.testing.assert_array_equal(loaded.eval().forward(x), net.eval().forward(x))

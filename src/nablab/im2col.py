@@ -33,6 +33,11 @@ def pad(x: np.ndarray, padding: int, value: float = 0.0) -> np.ndarray:
     return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)), constant_values=value)
 
 
+def own(a: np.ndarray) -> np.ndarray:
+    """``a`` if it owns its memory, else a copy: a result never aliases (read-only) input views."""
+    return a if a.flags.owndata else a.copy()
+
+
 def windows(x: np.ndarray, kh: int, kw: int, stride: int = 1, padding: int = 0,
             pad_value: float = 0.0) -> np.ndarray:
     """A strided view (N, C, OH, OW, kH, kW) of every window — no copy (except padding)."""
@@ -93,7 +98,7 @@ def unfold(x: np.ndarray, kh: int, kw: int, stride: int = 1, padding: int = 0) -
     v = windows(x, kh, kw, stride, padding)                  # (N, C, OH, OW, kH, kW) view
     oh, ow = v.shape[2:4]
     cols = v.transpose(0, 1, 4, 5, 2, 3)                      # (N, C, kH, kW, OH, OW) view
-    return cols.reshape(n, c * kh * kw, oh * ow)              # the one copy
+    return own(cols.reshape(n, c * kh * kw, oh * ow))         # the one copy
 
 
 def fold(cols: np.ndarray, x_shape: tuple, kh: int, kw: int, stride: int = 1,
@@ -119,7 +124,7 @@ def im2col(x: np.ndarray, kh: int, kw: int, stride: int = 1, padding: int = 0) -
     n, c = x.shape[:2]
     v = windows(x, kh, kw, stride, padding)                   # (N, C, OH, OW, kH, kW)
     oh, ow = v.shape[2:4]
-    return v.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw)
+    return own(v.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw))
 
 
 def col2im(col: np.ndarray, x_shape: tuple, kh: int, kw: int, stride: int = 1,

@@ -42,14 +42,15 @@ def deep_merge(base: dict, over: dict) -> dict:
 
 
 def parse_set(item: str) -> tuple[list[str], object]:
-    """'optimizer.lr=0.05' → (['optimizer', 'lr'], 0.05); values are read as TOML, else text."""
+    """'optimizer.lr=0.05' → (['optimizer', 'lr'], 0.05); values are read as TOML, else text;
+    'none' means None (e.g. data.n_train=none: the whole training set)."""
     if "=" not in item:
         raise ConfigError(f"--set expects key=value; got {item!r}")
     key, text = item.split("=", 1)
     try:
         value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
-        value = text
+        value = None if text.strip().lower() in ("none", "null") else text
     return key.strip().split("."), value
 
 
@@ -63,14 +64,16 @@ def nested(path: list[str], value) -> dict:
 def quick_run(run: dict) -> dict:
     """Shrink a run to seconds: few iterations, small data subsets."""
     train = run.setdefault("train", {})
-    iters = min(train.get("iters", 2000), QUICK_ITERS)
+    cnn = run.get("model", {}).get("arch", "mlp") != "mlp"
+    iters = min(train.get("iters", 2000), QUICK_ITERS // 3 if cnn else QUICK_ITERS)
     train["iters"] = iters
-    train["eval_every"] = max(1, iters // 6)
+    train["eval_every"] = max(1, iters // (2 if cnn else 6))
     if train.get("probe_at"):
         train["probe_at"] = sorted({min(i, iters) for i in train["probe_at"]})
     data = run.setdefault("data", {})
-    data["n_train"] = min(data.get("n_train") or 1000, 1000)
-    data["n_test"] = min(data.get("n_test") or 500, 500)
+    n_train, n_test = (300, 200) if cnn else (1000, 500)
+    data["n_train"] = min(data.get("n_train") or n_train, n_train)
+    data["n_test"] = min(data.get("n_test") or n_test, n_test)
     return run
 
 
@@ -79,6 +82,9 @@ QUICK_PARAMS = {
     "init-histograms": {"samples": 200},
     "depth-gradients": {"train_iters": 20, "data": {"n_train": 500, "n_test": 200}},
     "optimizer-paths": {"steps": 10},
+    "im2col-demo": {},
+    "conv-speed": {"shapes": [[20, 1, 28, 28], [20, 8, 14, 14]], "repeats": 1, "naive_max_samples": 2},
+    "filters": {"iters": 20, "data": {"n_train": 500, "n_test": 200}},
 }
 
 

@@ -17,7 +17,9 @@ from ..train.probes import PROBES
 from ..train.sampling import SAMPLERS
 from .validate import fail, require
 
-KINDS = ("classify", "regression", "init-histograms", "depth-gradients", "optimizer-paths")
+KINDS = ("classify", "regression", "init-histograms", "depth-gradients", "optimizer-paths",
+         "im2col-demo", "conv-speed", "filters")
+ARCHS = ("mlp", "simple_convnet", "double_convnet", "deep_convnet", "lenet", "alexnet_small")
 
 
 def check_init(where: str, init) -> None:
@@ -46,14 +48,21 @@ class DataSpec:
 
 @dataclass(frozen=True)
 class ModelSpec:
+    """arch "mlp" uses every field; the CNN builders use hidden[0] (their hidden layer; not
+    LeNet, whose sizes are fixed), init, dropout (deep_convnet, alexnet_small), arranged
+    (double_convnet) and global_pool (alexnet_small)."""
+    arch: str = "mlp"
     hidden: tuple[int, ...] = (40, 20)
     activation: str = "relu"
     init: str | float = "he"
     batchnorm: bool = False
     dropout: float = 0.0
     dropout_inverted: bool = True
+    arranged: bool = False
+    global_pool: bool = False
 
     def check(self, where):
+        require(where, "arch", self.arch, self.arch in ARCHS, f"one of {list(ARCHS)}")
         require(where, "hidden", self.hidden, len(self.hidden) > 0 and all(h > 0 for h in self.hidden),
                 "a non-empty list of positive sizes")
         require(where, "activation", self.activation, self.activation in ACTIVATIONS,
@@ -202,8 +211,49 @@ class PathParams:
         require(where, "optimizers", len(self.optimizers), len(self.optimizers) > 0, "non-empty")
 
 
+@dataclass(frozen=True)
+class Im2colParams:
+    """The course's im2col demo: a (2, 1, 4, 4) input of integers 0–99 and a 3×3 filter."""
+    shape: tuple[int, int, int, int] = (2, 1, 4, 4)
+    kernel: int = 3
+    stride: int = 1
+    padding: int = 0
+    seed: int = 0
+
+    def check(self, where):
+        require(where, "kernel", self.kernel, 1 <= self.kernel <= self.shape[2] + 2 * self.padding,
+                "between 1 and the padded input height")
+        require(where, "stride", self.stride, self.stride >= 1, ">= 1")
+
+
+@dataclass(frozen=True)
+class ConvSpeedParams:
+    """im2col by naive loops, the book's method and sliding windows: time, memory, equality."""
+    shapes: tuple[tuple[int, int, int, int], ...] = ((100, 1, 28, 28), (100, 16, 28, 28))
+    kernel: int = 3
+    padding: int = 1
+    repeats: int = 5
+    naive_max_samples: int = 10        # the naive loops run on this many samples and are scaled
+
+    def check(self, where):
+        require(where, "repeats", self.repeats, self.repeats >= 1, ">= 1")
+
+
+@dataclass(frozen=True)
+class FiltersParams:
+    """First-layer filters of SimpleConvNet before and after training, and one image's maps."""
+    iters: int = 300
+    lr: float = 0.001
+    data: DataSpec = field(default_factory=lambda: DataSpec(n_train=5000, n_test=1000, flatten=False))
+
+    def check(self, where):
+        require(where, "iters", self.iters, self.iters >= 1, ">= 1")
+        require(where, "lr", self.lr, self.lr > 0, "> 0")
+
+
 PARAMS = {"regression": RegressionParams, "init-histograms": InitHistParams,
-          "depth-gradients": DepthParams, "optimizer-paths": PathParams}
+          "depth-gradients": DepthParams, "optimizer-paths": PathParams,
+          "im2col-demo": Im2colParams, "conv-speed": ConvSpeedParams, "filters": FiltersParams}
 
 
 @dataclass(frozen=True)

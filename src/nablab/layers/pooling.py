@@ -11,6 +11,18 @@ from .base import Layer
 from .conv import check_image, positive_int
 
 
+def same_order(a: np.ndarray, b: np.ndarray) -> bool:
+    """Do a and b lay out their (equal-shaped) axes in the same order in memory?"""
+    return np.argsort(a.strides).tolist() == np.argsort(b.strides).tolist()
+
+
+def copy_like(a: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """A copy of ``a`` in the memory order of ``ref`` (e.g. channel-first after a Conv2d)."""
+    out = np.empty_like(ref, dtype=a.dtype)
+    out[...] = a
+    return out
+
+
 class _Pool2d(Layer):
     """Shared by max and average pooling: sizes, padding, and the loop over kernel offsets.
 
@@ -60,29 +72,43 @@ class _Pool2d(Layer):
 class MaxPool2d(_Pool2d):
     """y = max over each k×k window (stride S, padding with −∞), per channel.
 
-    Backward routes dy to the window's maximum; with ties, to the *first* maximum in
-    row-major order (as PyTorch's CPU kernel and the course's argmax do).
+    Forward keeps, for every window, which of its k² entries won (a strict ">" scan in
+    row-major order, so with ties the *first* maximum wins, as in PyTorch's CPU kernel and
+    the course's argmax). Backward sends dy to that entry only.
     """
 
     pad_value = -np.inf
 
     def forward(self, x):
         xp, oh, ow = self.padded(x)
-        y = None
-        for idx in self.offsets(xp, oh, ow):
-            y = xp[idx].copy(order="K") if y is None else np.maximum(y, xp[idx], out=y)
-        self._cache = (xp, y, x.shape)
+        y, winner = None, None
+        for o, idx in enumerate(self.offsets(xp, oh, ow)):
+            if y is None:
+                y = xp[idx].copy(order="K")
+                winner = np.zeros_like(y, dtype=np.uint8)     # k² ≤ 255 window entries
+                continue
+            better = xp[idx] > y                              # strictly: ties keep the first
+            np.maximum(y, xp[idx], out=y)
+            winner *= ~better                                 # winner = o where better
+            winner += better * np.uint8(o)
+        self._cache = (xp.shape, winner, x)
         return y
 
     def backward(self, dy):
-        xp, y, x_shape = self.cached()
-        dxp = np.zeros_like(xp, dtype=dy.dtype)               # same memory layout as x
-        taken = np.zeros_like(y, dtype=bool)                  # windows already routed
-        for idx in self.offsets(xp, *y.shape[2:]):
-            first = (xp[idx] == y) & ~taken                    # this entry is the first max
-            dxp[idx] += np.where(first, dy, 0)
-            taken |= first
-        return self.unpad(dxp)
+        xp_shape, winner, x = self.cached()
+        k, s, p = self.kernel_size, self.stride, self.padding
+        oh, ow = winner.shape[2:]
+        tiles = p == 0 and s == k and xp_shape[2] == k * oh and xp_shape[3] == k * ow
+        if not same_order(dy, winner):
+            dy = copy_like(dy, winner)                        # one memory order for every op
+        # Non-overlapping windows that tile the input: each pixel is written exactly once.
+        dxp = np.empty_like(x, dtype=dy.dtype) if tiles else np.zeros(xp_shape, dtype=dy.dtype)
+        for o, idx in enumerate(self.offsets(dxp, oh, ow)):
+            if tiles:
+                np.multiply(dy, winner == o, out=dxp[idx])
+            else:
+                dxp[idx] += dy * (winner == o)
+        return dxp if tiles else self.unpad(dxp)
 
 
 class AvgPool2d(_Pool2d):

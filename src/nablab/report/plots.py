@@ -200,5 +200,81 @@ def optimizer_paths(out: Path, results: dict) -> list[Path]:
     return [save(fig, out, "optimizer_paths")]
 
 
+def im2col_demo(out: Path, results: dict) -> list[Path]:
+    plt = _plt()
+    x = np.array(results["input"])[0, 0]
+    col = np.array(results["col"])
+    counts = np.array(results["counts"])
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), gridspec_kw={"width_ratios": [1, 2.2, 1, 1]})
+    panels = [(x, "input x[0, 0]"), (col, f"im2col: {col.shape[0]}×{col.shape[1]}"),
+              (np.array(results["col2im"])[0, 0], "col2im(im2col(x))[0, 0]"),
+              (counts, "windows covering each pixel")]
+    for ax, (a, title) in zip(axes, panels):
+        ax.imshow(a, cmap="Blues")
+        if a.size <= 120:
+            for (i, j), v in np.ndenumerate(a):
+                ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=6)
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return [save(fig, out, "im2col")]
+
+
+def conv_speed(out: Path, results: dict) -> list[Path]:
+    plt = _plt()
+    rows = results["rows"]
+    shapes = sorted({tuple(r["shape"]) for r in rows}, key=lambda s: s[1])
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
+    width = 0.8 / len(methods)
+    for m, method in enumerate(methods):
+        secs = [next(r["seconds"] for r in rows if tuple(r["shape"]) == s and r["method"] == method)
+                for s in shapes]
+        mem = [next(r["peak_mib"] for r in rows if tuple(r["shape"]) == s and r["method"] == method)
+               for s in shapes]
+        pos = np.arange(len(shapes)) + m * width
+        ax1.bar(pos, np.array(secs) * 1e3, width, label=method)
+        ax2.bar(pos, mem, width, label=method)
+    for ax, label in ((ax1, "ms per call (log)"), (ax2, "peak MiB")):
+        ax.set_xticks(np.arange(len(shapes)) + 0.4 - width / 2, [str(s) for s in shapes], fontsize=7)
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3, axis="y")
+    ax1.set_yscale("log")
+    ax1.legend(fontsize=7)
+    fig.suptitle(f"im2col, {results['kernel']}×{results['kernel']} kernel, padding {results['padding']}")
+    fig.tight_layout()
+    return [save(fig, out, "conv_speed")]
+
+
+def filters(out: Path, results: dict) -> list[Path]:
+    plt = _plt()
+    figs = []
+    for key, title in (("before", "before training"), ("after", "after training")):
+        w = np.array(results[key])
+        fig, axes = grid(len(w), width=0.9, height=0.9, cols=10)
+        for ax, f in zip(axes, w):
+            ax.imshow(f, cmap="gray_r")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        fig.suptitle(f"conv1 filters {title}", fontsize=9)
+        fig.tight_layout()
+        figs.append(save(fig, out, f"filters_{key}"))
+    maps = np.array(results["maps"])
+    fig, axes = grid(len(maps) + 1, width=1.0, height=1.0, cols=8)
+    axes[0].imshow(np.array(results["image"]), cmap="gray_r")
+    axes[0].set_title(results["label"], fontsize=7)
+    for ax, m in zip(axes[1:], maps):
+        ax.imshow(m, cmap="viridis")
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("feature maps of one test image (after ReLU)", fontsize=9)
+    fig.tight_layout()
+    figs.append(save(fig, out, "feature_maps"))
+    return figs
+
+
 PLOTTERS = {"classify": classify, "regression": regression, "init-histograms": init_histograms,
-            "depth-gradients": depth_gradients, "optimizer-paths": optimizer_paths}
+            "depth-gradients": depth_gradients, "optimizer-paths": optimizer_paths,
+            "im2col-demo": im2col_demo, "conv-speed": conv_speed, "filters": filters}

@@ -49,6 +49,20 @@ def write_summary(out: Path, figures: list[Path]) -> Path:
             ratio = g[0] / g[-1] if g[-1] else float("nan")
             lines.append(f"| {n['activation']} | {n['init']} | {'yes' if n['batchnorm'] else 'no'} | "
                          f"{ratio:.3g} | {n['test_acc']:.4f} |")
+    elif r["kind"] == "conv-speed":
+        lines += ["| input | method | ms per call | peak MiB | equal to sliding windows |",
+                  "|---|---|---:|---:|---|"]
+        for row in r["rows"]:
+            note = f" (timed on {row['scaled_from']}, scaled)" if row["scaled_from"] != row["shape"][0] else ""
+            lines.append(f"| {tuple(row['shape'])} | {row['method']}{note} | {row['seconds'] * 1e3:.2f} | "
+                         f"{row['peak_mib']:.1f} | {'yes' if row['equal'] else 'NO'} |")
+    elif r["kind"] == "im2col-demo":
+        lines += [f"Input {tuple(r['input_shape'])}, {r['kernel']}×{r['kernel']} filter, stride "
+                  f"{r['stride']}, padding {r['padding']} → col {tuple(r['col_shape'])}. "
+                  f"col2im(im2col(x)) = x × (number of windows covering each pixel): "
+                  f"{'yes' if r['col2im_equals_input_times_counts'] else 'no'}."]
+    elif r["kind"] == "filters":
+        lines += [f"SimpleConvNet after {r['iters']} Adam steps: test accuracy {r['test_acc']:.4f}."]
     lines += [""] + [f"![{f.stem}](figures/{f.name})" for f in figures]
     path = out / "summary.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -12,12 +12,29 @@ from ..common import data_for, slug
 CHECKPOINTS = (100, 300, 500, 1000, 2000)       # CURRICULUM.md §7b
 
 
-def build(run, n_in: int, n_out: int, seed: int):
+def build_model(m, input_shape: tuple, n_out: int, rng):
+    """The network of a ModelSpec for inputs of ``input_shape`` (without the batch axis)."""
+    if m.arch == "mlp":
+        return models.mlp(int(np.prod(input_shape)), m.hidden, n_out, activation=m.activation,
+                          init=m.init, batchnorm=m.batchnorm, dropout=m.dropout,
+                          dropout_inverted=m.dropout_inverted, rng=rng)
+    kw = {"input_shape": tuple(input_shape), "n_classes": n_out, "init": m.init, "rng": rng}
+    if m.arch in ("simple_convnet", "double_convnet", "deep_convnet"):
+        kw["hidden"] = m.hidden[0]
+    if m.arch == "double_convnet":
+        kw["arranged"] = m.arranged
+    if m.arch in ("deep_convnet", "alexnet_small"):
+        kw["dropout"] = m.dropout
+    if m.arch == "deep_convnet":
+        kw["dropout_inverted"] = m.dropout_inverted
+    if m.arch == "alexnet_small":
+        kw["global_pool"] = m.global_pool
+    return models.BUILDERS[m.arch](**kw)
+
+
+def build(run, input_shape: tuple, n_out: int, seed: int):
     """Model, optimizer and regularizer of a RunSpec."""
-    m = run.model
-    net = models.mlp(n_in, m.hidden, n_out, activation=m.activation, init=m.init,
-                     batchnorm=m.batchnorm, dropout=m.dropout, dropout_inverted=m.dropout_inverted,
-                     rng=np.random.default_rng(seed))
+    net = build_model(run.model, input_shape, n_out, np.random.default_rng(seed))
     params = net.parameters()
     if run.train.trainable == "course-keys":
         # the notebooks update only W1..W3, b1..b3: later layers and BN's γ, β stay as initialised
@@ -41,7 +58,7 @@ def run_task(spec, task, out, progress: bool = False) -> str:
     label, seed = task
     run = next(r for r in spec.runs if r.label == label)
     ds = data_for(run.data)
-    net, opt, reg = build(run, ds.x_train.shape[1], len(ds.classes), seed)
+    net, opt, reg = build(run, ds.x_train.shape[1:], len(ds.classes), seed)
     t = run.train
     try:
         history = fit(net, SoftmaxCrossEntropy(), opt, ds, iters=t.iters, batch_size=t.batch_size,
