@@ -4,6 +4,7 @@
     nablab show NAME
     nablab run NAME [--set key=value]... [--seeds N] [--jobs N] [--quick] [--out DIR]
     nablab run --resume DIR [--jobs N]
+    nablab report [--lang ja|en|both] [--quick] [--out DIR] [--reuse RUN_DIRS...] [--jobs N]
     nablab data list
     nablab data fetch NAME
     nablab data info NAME [--show grid.png]
@@ -36,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quick", action="store_true", help="shrink to seconds (tests, previews)")
     run.add_argument("--out", help="run directory (default: runs/NAME-YYYYmmdd-HHMMSS)")
     run.add_argument("--resume", metavar="DIR", help="continue a stopped run")
+    report = sub.add_parser("report", help="the Day 2 report (HTML + Markdown) from real runs")
+    report.add_argument("--lang", default="both", choices=["ja", "en", "both"])
+    report.add_argument("--quick", action="store_true", help="shrunken runs: a preview in minutes")
+    report.add_argument("--out", default="report")
+    report.add_argument("--reuse", nargs="+", default=[], metavar="DIR",
+                        help="run directories (or folders of them) to use instead of running")
+    report.add_argument("--jobs", type=int, default=1)
     data = sub.add_parser("data", help="datasets: list, fetch, info")
     dsub = data.add_subparsers(dest="action", required=True)
     dsub.add_parser("list", help="each dataset, whether it is available here, and from where")
@@ -54,6 +62,9 @@ def main(argv=None) -> int:
             experiment_command(args, argv)
         elif args.command == "data":
             data_command(args)
+        elif args.command == "report":
+            from .report.build import build_report
+            build_report(args.out, lang=args.lang, quick=args.quick, reuse=args.reuse, jobs=args.jobs)
     except NablabError as e:
         print(f"nablab: error: {e}", file=sys.stderr)
         return 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from . import layers as L
 from .errors import DataError, ShapeError
+from .files import atomic_write
 
 META_KEY = "__nablab__"
 FORMAT = "nablab-model"
@@ -59,17 +59,7 @@ def save(model, path: str | os.PathLike) -> Path:
             "numpy_version": np.__version__, "architecture": architecture(model),
             "dtypes": sorted({a.dtype.name for a in arrays.values()})}
     arrays[META_KEY] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    atomic_write(path, lambda f: np.savez(f, **arrays))
     return path
 
 

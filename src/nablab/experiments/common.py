@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..data import load as load_dataset
-from ..data.cache import atomic_write
+from ..files import atomic_write
 
 
 @functools.lru_cache(maxsize=4)

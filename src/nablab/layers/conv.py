@@ -69,8 +69,8 @@ class Conv2d(Layer):
         k = self.kernel_size
         # The columns matrix is the largest array of a CNN step (e.g. 144 × 78,400 floats);
         # refilling last step's buffer saves the OS from mapping fresh pages every step.
-        cols = columns(x, k, k, self.stride, self.padding, out=self._buffer)   # (C·k·k, N·OH·OW)
-        self._buffer = cols
+        self._buffer, out = workspace(self._buffer, (self.in_channels * k * k, n * oh * ow), x.dtype)
+        cols = columns(x, k, k, self.stride, self.padding, out=out)   # (C·k·k, N·OH·OW)
         w = self.W.data.reshape(self.out_channels, -1)            # (F, C·k·k)
         y = w @ cols                                              # (F, N·OH·OW)
         y += self.b.data[:, None]
@@ -97,8 +97,8 @@ class Conv2d(Layer):
         k, p, f = self.kernel_size, self.padding, self.out_channels
         oh, ow = self.output_shape(h, w)
         dy4 = dy.reshape(f, n, oh, ow).transpose(1, 0, 2, 3)           # (N, F, OH, OW) view
-        dcols = columns(dy4, k, k, 1, k - 1 - p, out=self._dbuffer)    # (F·k·k, N·H·W)
-        self._dbuffer = dcols
+        self._dbuffer, out = workspace(self._dbuffer, (f * k * k, n * h * w), dy.dtype)
+        dcols = columns(dy4, k, k, 1, k - 1 - p, out=out)              # (F·k·k, N·H·W)
         w_rot = self.W.data[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(c, -1)  # (C, F·k·k)
         dx = w_rot @ dcols                                             # (C, N·H·W)
         return dx.reshape(c, n, h, w).transpose(1, 0, 2, 3)           # (N, C, H, W) view
@@ -120,6 +120,15 @@ class Conv2d(Layer):
         return {"in_channels": self.in_channels, "out_channels": self.out_channels,
                 "kernel_size": self.kernel_size, "stride": self.stride, "padding": self.padding,
                 "init": self.init, "dtype": np.dtype(self.W.data.dtype).name}
+
+
+def workspace(buffer, shape: tuple, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """(flat buffer, a view of ``shape`` on its start): the buffer is kept while it is big
+    enough and of the same dtype (a smaller last batch reuses it), else replaced."""
+    size = int(np.prod(shape))
+    if buffer is None or buffer.dtype != dtype or buffer.size < size:
+        buffer = np.empty(size, dtype=dtype)
+    return buffer, buffer[:size].reshape(shape)
 
 
 def check_image(layer, x) -> None:

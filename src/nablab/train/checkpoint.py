@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.cache import atomic_write
+from ..files import atomic_write
 from ..errors import DataError
 
 META = "__meta__"

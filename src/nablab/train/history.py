@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..data.cache import atomic_write
+from ..files import atomic_write
 
 
 @dataclass

@@ -155,11 +155,13 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
             model.zero_grad()
             history.losses.append(float(value))
             if it % eval_every == 0 or it == total:
+                # evaluate in training-sized batches: layers reuse their buffers (Conv2d)
                 train_acc = (accuracy(model, x, t) if train_acc_on == "batch" else
-                             accuracy(model, x_train[fixed], y_train[fixed]) if fixed is not None else
-                             accuracy(model, x_train, y_train))
+                             accuracy(model, x_train[fixed], y_train[fixed], batch_size)
+                             if fixed is not None else accuracy(model, x_train, y_train, batch_size))
                 point = {"iteration": it, "epoch": round(it * batch_size / n, 4), "loss": float(value),
-                         "train_acc": train_acc, "test_acc": accuracy(model, x_test, y_test),
+                         "train_acc": train_acc,
+                         "test_acc": accuracy(model, x_test, y_test, batch_size),
                          "time_s": round(elapsed + time.perf_counter() - t0, 4)}
                 history.points.append(point)
                 bar.set_postfix(loss=f"{value:.3f}", test_acc=f"{point['test_acc']:.3f}")
