@@ -49,16 +49,21 @@ def bench(kind: str, rounds: int, steps: int, batch: int = 100) -> dict:
     x = rng.random(shape, dtype=np.float32)
     t = rng.integers(0, 10, batch)
     xt, tt = torch.from_numpy(x), torch.from_numpy(t)
-    ours, theirs = nablab_step(net, 0.01), torch_step(model, 0.01)
+    ma, mb = interleaved(nablab_step(net, 0.01), (x, t), torch_step(model, 0.01), (xt, tt),
+                         rounds, steps)
+    return {"workload": kind, "nablab_ms": ma * 1e3, "torch_ms": mb * 1e3, "ratio": ma / mb}
+
+
+def interleaved(ours, our_args, theirs, their_args, rounds: int, steps: int) -> tuple[float, float]:
+    """Median seconds per step of each, timed round by round in turn after a warm-up."""
     for _ in range(steps):                     # warm up caches, allocators, BLAS threads
-        ours(x, t)
-        theirs(xt, tt)
+        ours(*our_args)
+        theirs(*their_args)
     a, b = [], []
     for _ in range(rounds):
-        a.append(time_steps(ours, x, t, steps))
-        b.append(time_steps(theirs, xt, tt, steps))
-    ma, mb = statistics.median(a), statistics.median(b)
-    return {"workload": kind, "nablab_ms": ma * 1e3, "torch_ms": mb * 1e3, "ratio": ma / mb}
+        a.append(time_steps(ours, *our_args, steps))
+        b.append(time_steps(theirs, *their_args, steps))
+    return statistics.median(a), statistics.median(b)
 
 
 def bench_book(kind: str, rounds: int, steps: int, batch: int = 100) -> dict:
@@ -70,15 +75,8 @@ def bench_book(kind: str, rounds: int, steps: int, batch: int = 100) -> dict:
     book = book_version(net)
     x = rng.random((batch, 1, 28, 28), dtype=np.float32)
     t = rng.integers(0, 10, batch)
-    ours, theirs = nablab_step(net, 0.01), nablab_step(book, 0.01)
-    x64 = x.astype(np.float64)
-    ours(x, t)
-    theirs(x64, t)
-    a, b = [], []
-    for _ in range(rounds):
-        a.append(time_steps(ours, x, t, steps))
-        b.append(time_steps(theirs, x64, t, steps))
-    ma, mb = statistics.median(a), statistics.median(b)
+    ma, mb = interleaved(nablab_step(net, 0.01), (x, t), nablab_step(book, 0.01),
+                         (x.astype(np.float64), t), rounds, steps)
     return {"workload": kind, "nablab_ms": ma * 1e3, "book_ms": mb * 1e3, "speedup": mb / ma}
 
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Set up (scripts/setup.sh) and run the main job: the course's vanishing-gradient experiment
-# (notebook 2_2_2 and its "try" items) on real MNIST, with figures and a summary, into
-# runs/vanishing-gradient-<time>/. Extra arguments go to `nablab run`, e.g. --quick or --jobs 2.
+# Set up (scripts/setup.sh) and run the main job: every experiment of the Day 2 course on the
+# data this machine has, and the bilingual report built from those runs, into report/
+# (report/index.html, report/report.md, report/runs/<experiment>/). About 12 minutes on a
+# 2-core machine; `scripts/main.sh --quick` previews it in about a minute. Extra arguments go
+# to `nablab report` (e.g. --lang en, --out DIR, --reuse runs/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec .venv/bin/nablab run vanishing-gradient "$@"
+exec .venv/bin/nablab report --jobs 2 "$@"

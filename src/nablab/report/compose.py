@@ -40,8 +40,9 @@ class Run:
         return float(np.bincount(y).max() / len(y))
 
 
-def fmt_range(values: dict) -> str:
-    return ", ".join(f"{k} {'—' if v is None or v != v else f'{v:.3f}'}" for k, v in values.items())
+def fmt_range(values: dict, missing: str) -> str:
+    """'std 1 0.556, std 0.1 0.836, ...'; ``missing`` (e.g. "diverged") where a run has no number."""
+    return ", ".join(f"{k} {missing if v is None or v != v else f'{v:.3f}'}" for k, v in values.items())
 
 
 def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
@@ -71,7 +72,7 @@ def variant_table(T, run: Run, course: dict | None = None) -> tuple:
         test = "—" if v["test_acc"] is None else f"{v['test_acc']:.4f}"
         train = "—" if v["train_acc"] is None else f"{v['train_acc']:.4f}"
         if v.get("diverged_at"):
-            test = f"diverged ({v['diverged_at'][0]})"
+            test = f"{T['diverged']} ({v['diverged_at'][0]})"
         row = [v["label"], test, train, f"{v['wall_time_s']:.1f}"]
         if course:
             row.append(course.get(v["label"], ""))
@@ -100,11 +101,11 @@ def learning_flow(T, runs):
                                              iters=two.variant(label)["iters"]))]
 
 
-def bn_sweep(bn: Run) -> tuple[str, str]:
+def bn_sweep(T, bn: Run) -> tuple[str, str]:
     scales = ["std 1", "std 0.1", "std 0.01", "std 0.001"]
     with_bn = {s: bn.variant(f"{s}, BN")["test_acc"] for s in scales}
     without = {s: bn.variant(f"{s}, no BN")["test_acc"] for s in scales}
-    return fmt_range(with_bn), fmt_range(without)
+    return fmt_range(with_bn, T["diverged"]), fmt_range(without, T["diverged"])
 
 
 def grad_ratio(run: Run, label: str, iteration: int = 1) -> float:
@@ -127,7 +128,7 @@ def section1(T, runs, checks):
     sigx = panels[("sigmoid", "xavier")]
     nets = {(n["activation"], str(n["init"]), n["batchnorm"]): n for n in dg.results["nets"]}
     s, s_bn = nets[("sigmoid", "0.01", False)], nets[("sigmoid", "0.01", True)]
-    bn_range, nobn_range = bn_sweep(bn)
+    bn_range, nobn_range = bn_sweep(T, bn)
     share_note = T["share_note"].format(share=share) if abs(sg - share) < 0.005 else ""
     c = checks
     return [
@@ -283,14 +284,17 @@ def provenance(T, runs):
     versions = any_run.meta["versions"]
     quick = any(r.meta.get("quick") for r in runs.values())
     total = sum(r.wall_time() for r in runs.values())
-    rows = []
+    rows, sources = [], []
     for name, r in runs.items():
-        ds = r.meta.get("dataset") or {}
-        rows.append([name, (ds.get("source", "—").split(" from ")[-1][:90] if ds else "—"),
-                     f"{ds.get('n_train', '—')} / {ds.get('n_test', '—')}" if ds else "—",
+        ds = r.meta.get("dataset")
+        if ds:
+            source = ds["source"].split(" from ", 1)[-1].split("; ")[0]
+            if source not in sources:
+                sources.append(source)
+        rows.append([name, ds["name"] if ds else "—", f"{ds['n_train']} / {ds['n_test']}" if ds else "—",
                      str(r.results.get("seeds", 1)), f"{r.wall_time():.1f}", f"`{r.path.name}`"])
     return [("h2", T["prov_h"]),
             ("p", T["prov_intro"].format(nablab=versions["nablab"], numpy=versions["numpy"],
                                          python=versions["python"], machine=versions["machine"],
                                          total=total, quick=T["prov_quick"] if quick else "")),
-            ("table", T["prov_header"], rows)]
+            ("table", T["prov_header"], rows), ("p", T["prov_sources"]), ("list", sources)]

@@ -36,6 +36,12 @@ def grid(n: int, width: float = 3.2, height: float = 2.6, cols: int = 3):
     return fig, axes.ravel()
 
 
+def histogram(ax, counts: list, value_range: list) -> None:
+    """Bars of a recorded histogram: equal bins over value_range = [lo, hi]."""
+    edges = np.linspace(*value_range, len(counts) + 1)
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge")
+
+
 def histories(out: Path, label: str) -> list[dict]:
     folder = out / "history" / slug(label)
     return [read_json(p) for p in sorted(folder.glob("seed*.json"))]
@@ -115,9 +121,7 @@ def probe_figures(out: Path, variants: list[dict]) -> list[Path]:
                                  squeeze=False)
         for row, (label, recs) in zip(axes, first.items()):
             for ax, r in zip(row, recs):
-                lo, hi = r["range"]
-                edges = np.linspace(lo, hi, len(r["hist"]) + 1)
-                ax.bar(edges[:-1], r["hist"], width=np.diff(edges), align="edge")
+                histogram(ax, r["hist"], r["range"])
                 ax.set_title(f"{label}: layer {r['layer']} (it {r['iteration']})", fontsize=7)
                 ax.tick_params(labelsize=6)
             for ax in row[len(recs):]:
@@ -149,9 +153,7 @@ def init_histograms(out: Path, results: dict) -> list[Path]:
                              squeeze=False)
     for row, panel in zip(axes, panels):
         for i, (ax, layer) in enumerate(zip(row, panel["layers"])):
-            lo, hi = layer["range"]
-            edges = np.linspace(lo, hi, len(layer["hist"]) + 1)
-            ax.bar(edges[:-1], layer["hist"], width=np.diff(edges), align="edge")
+            histogram(ax, layer["hist"], layer["range"])
             ax.set_yticks([])
             ax.tick_params(labelsize=6)
             if i == 0:

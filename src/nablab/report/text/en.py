@@ -8,6 +8,7 @@ TEXT = {
               "Provenance); the discussion quotes those numbers. Figures are labelled in English."),
     "other_lang": "日本語版",
     "variant": "variant", "test_acc": "test acc", "train_acc": "train acc", "course": "course result",
+    "diverged": "diverged", "prov_sources": "Data sources (the subsets each experiment drew are in its spec.json):",
     "seconds": "seconds", "key_points": "Key points (要点)", "results": "Implementation results (実装演習)",
     "discussion": "Discussion (考察)", "tests": "Confirmation tests (確認テスト)",
     "challenges": "Example challenges (例題チャレンジ)", "question": "Q", "answer": "A",

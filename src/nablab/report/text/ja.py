@@ -8,6 +8,7 @@ TEXT = {
               "英語です。"),
     "other_lang": "English version",
     "variant": "条件", "test_acc": "テスト正答率", "train_acc": "訓練正答率", "course": "講座の結果",
+    "diverged": "発散", "prov_sources": "データの出所（各実験が使ったサブセットは spec.json に記載）:",
     "seconds": "秒", "key_points": "要点", "results": "実装演習の結果", "discussion": "考察",
     "tests": "確認テスト", "challenges": "例題チャレンジ", "question": "問", "answer": "答",
     "computed": "nablab による確認:",

@@ -1,0 +1,116 @@
+"""`nablab report --quick`: both languages, numbers from the runs, checked in headless Chromium."""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from nablab.cli import main
+from nablab.report.checks import all_checks
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    assert main(["report", "--quick", "--out", str(out), "--jobs", "2"]) == 0
+    return out
+
+
+def test_both_languages_are_written(report):
+    for name in ("index.html", "index.en.html", "report.md", "report.en.md"):
+        assert (report / name).stat().st_size > 10_000, name
+    ja = (report / "report.md").read_text(encoding="utf-8")
+    en = (report / "report.en.md").read_text(encoding="utf-8")
+    for heading in ("Section1: 勾配消失問題", "Section2: 学習率最適化手法", "Section3: 過学習",
+                    "Section4: 畳み込みニューラルネットワークの概念", "Section5: 最新の CNN（AlexNet）",
+                    "確認テスト", "例題チャレンジ", "結果を左右する講座コードの癖", "実行記録"):
+        assert heading in ja, heading
+    for heading in ("Section 1: the vanishing gradient problem", "Confirmation tests", "Provenance"):
+        assert heading in en, heading
+
+
+def test_markdown_figures_exist_beside_the_report(report):
+    md = (report / "report.md").read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
+    assert len(links) >= 15
+    for link in links:
+        assert (report / link).stat().st_size > 1000, link
+
+
+def test_html_is_self_contained(report):
+    html = (report / "index.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]+)"', html)
+    assert len(images) >= 15 and all(src.startswith("data:image/png;base64,") for src in images)
+    assert "http://" not in html and "https://" not in html
+
+
+def test_discussion_quotes_the_runs_numbers(report):
+    """The sigmoid-gauss accuracy in the text is the one in that run's results.json."""
+    results = json.loads((report / "runs" / "vanishing-gradient" / "results.json").read_text())
+    sg = next(v for v in results["variants"] if v["label"] == "sigmoid-gauss")["test_acc"]
+    for name, phrase in (("report.md", "sigmoid-gauss は {:.4f}"), ("report.en.md", "sigmoid-gauss stayed at {:.4f}")):
+        assert phrase.format(sg) in (report / name).read_text(encoding="utf-8")
+    deep = json.loads((report / "runs" / "deep-cnn" / "results.json").read_text())["variants"][0]
+    assert f"DeepConvNet reached {deep['test_acc']:.4f}" in (report / "report.en.md").read_text()
+
+
+def test_computed_answers_appear(report):
+    checks = all_checks()
+    en = (report / "report.en.md").read_text(encoding="utf-8")
+    assert f"is {checks['sigmoid']['max']:.6f}, at u = 0.0000" in en
+    assert "outputs 7×7" in en and "7×7, since (6 + 2·1 − 2)/1 + 1 = 7" in en
+    assert f"a central difference gives {checks['chain_rule']['numeric']:.6f}" in en
+
+
+def test_key_points_are_long_enough(report):
+    from nablab.report.text import TEXT
+    for lang in ("ja", "en"):
+        for key in ("flow_points", "s1_points", "s2_points", "s3_points", "s4_points", "s5_points"):
+            assert sum(len(p) for p in TEXT[lang][key]) >= 100, (lang, key)
+
+
+CHECK = """<script>
+window.addEventListener('load', () => {
+  const imgs = [...document.images];
+  const bad = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length;
+  document.body.setAttribute('data-image-check', imgs.length + ':' + bad);
+});
+</script></body>"""
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Chromium is not installed: scripts/setup.sh installs Debian's chromium")
+    return path
+
+
+def run_chromium(args, tmp_path):
+    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars"]
+    return subprocess.run([chromium(), *flags, *args], capture_output=True, text=True, timeout=180)
+
+
+@pytest.mark.parametrize("page", ["index.html", "index.en.html"])
+def test_report_in_headless_chromium(report, page, tmp_path):
+    checked = tmp_path / page
+    checked.write_text((report / page).read_text(encoding="utf-8").replace("</body>", CHECK),
+                       encoding="utf-8")
+    result = run_chromium(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000",
+                           "--dump-dom", checked.as_uri()], tmp_path)
+    found = re.search(r'data-image-check="(\d+):(\d+)"', result.stdout)
+    assert found, result.stderr[-2000:]
+    total, broken = map(int, found.groups())
+    assert total >= 15 and broken == 0
+    console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
+    assert not console, console
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"report-{page.replace('.html', '')}.png"
+    run_chromium(["--window-size=1100,3000", f"--screenshot={shot}", (report / page).as_uri()], tmp_path)
+    assert shot.stat().st_size > 50_000
