@@ -66,8 +66,6 @@ def test_mlp_learns_a_separable_problem():
 
 # -- convolutional models -------------------------------------------------------------------
 
-import torch  # noqa: E402
-
 from torch_compare import compare_with_torch  # noqa: E402
 
 CNNS = {

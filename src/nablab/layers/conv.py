@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import ConfigError, ShapeError, shape_str
 from ..functional import conv_output_size
-from ..im2col import columns
+from ..im2col import columns, columns_to_image
 from ..init import as_rng, resolve
 from ..parameter import Parameter
 from .base import Layer, check_input
@@ -26,9 +26,8 @@ class Conv2d(Layer):
     Backward: ∂L/∂W += dy_mat colsᵀ;  ∂L/∂b += Σ dy;  ∂L/∂x = col2im(W_matᵀ dy_mat).
     With stride 1 the same ∂L/∂x is computed as a "full" convolution of dy with the filters
     rotated by 180° (channels swapped): ∂L/∂x = W_rot_mat @ columns(dy, padding k − 1 − P),
-    again one matrix product. Otherwise col2im is done block by block: the rows of
-    W_matᵀ dy_mat for kernel offset (i, j) are W[:, :, i, j]ᵀ dy_mat, added straight back
-    onto the input pixels they came from.
+    again one matrix product; otherwise (strides, or a layer that widens a lot, where the
+    full convolution's columns would be large) W_matᵀ dy_mat is formed and col2im'd.
 
     Memory layout: the product gives y as (F, N, OH, OW); it is returned as a transposed
     view with shape (N, F, OH, OW). The next Conv2d reads it channel-first again, so the
@@ -86,7 +85,7 @@ class Conv2d(Layer):
         self.b.grad += dy.sum(axis=1)
         k, p = self.kernel_size, self.padding
         # The full convolution's columns hold F·k·k rows per input pixel: worth it unless the
-        # layer widens a lot (e.g. 1 → 30 channels, where the block-wise col2im is cheaper).
+        # layer widens a lot (e.g. 1 → 30 channels, where col2im of C·k·k rows is cheaper).
         if self.stride == 1 and p <= k - 1 and self.out_channels <= 2 * self.in_channels:
             return self._full_convolution(dy, x_shape)
         return self._col2im_of(dy, x_shape)
@@ -104,17 +103,13 @@ class Conv2d(Layer):
         return dx.reshape(c, n, h, w).transpose(1, 0, 2, 3)           # (N, C, H, W) view
 
     def _col2im_of(self, dy, x_shape):
-        """col2im(W_matᵀ dy) for dy (F, N·OH·OW), one kernel offset at a time → (N, C, H, W)."""
-        n, c, h, w = x_shape
-        k, s, p = self.kernel_size, self.stride, self.padding
-        oh, ow = self.output_shape(h, w)
-        dxp = np.zeros((c, n, h + 2 * p, w + 2 * p), dtype=dy.dtype)    # channel-first
-        block = np.empty((c, n * oh * ow), dtype=dy.dtype)
-        for i in range(k):
-            for j in range(k):
-                np.matmul(self.W.data[:, :, i, j].T, dy, out=block)     # (C, N·OH·OW)
-                dxp[:, :, i:i + s * oh:s, j:j + s * ow:s] += block.reshape(c, n, oh, ow)
-        return dxp[:, :, p:p + h, p:p + w].transpose(1, 0, 2, 3)       # (N, C, H, W) view
+        """col2im(W_matᵀ dy) for dy (F, N·OH·OW) → (N, C, H, W): one product, then the
+        columns are added back onto the pixels they came from."""
+        c, k = self.in_channels, self.kernel_size
+        w = self.W.data.reshape(self.out_channels, -1)                   # (F, C·k·k)
+        self._dbuffer, out = workspace(self._dbuffer, (c * k * k, dy.shape[1]), dy.dtype)
+        np.matmul(w.T, dy, out=out)                                      # (C·k·k, N·OH·OW)
+        return columns_to_image(out, x_shape, k, k, self.stride, self.padding)
 
     def config(self):
         return {"in_channels": self.in_channels, "out_channels": self.out_channels,

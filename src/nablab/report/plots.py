@@ -250,7 +250,6 @@ def conv_speed(out: Path, results: dict) -> list[Path]:
 
 
 def filters(out: Path, results: dict) -> list[Path]:
-    plt = _plt()
     figs = []
     for key, title in (("before", "before training"), ("after", "after training")):
         w = np.array(results[key])

@@ -3,8 +3,6 @@ one test image — what the 30 filters learned to look for."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from ... import models, optim
 from ...layers import SoftmaxCrossEntropy
 from ...train import accuracy, fit
