@@ -48,6 +48,20 @@ def unpack(data):
     raise ConfigError("data must be a Dataset or a tuple (x_train, y_train, x_test, y_test)")
 
 
+def check_settings(n: int, iters, epochs, batch_size, train_acc_on) -> int:
+    """Validate fit's settings; return the number of iterations."""
+    if (iters is None) == (epochs is None):
+        raise ConfigError(f"give exactly one of iters or epochs; got iters={iters}, epochs={epochs}")
+    if not isinstance(batch_size, int) or not 0 < batch_size <= n:
+        raise ConfigError(f"batch_size must be an int in [1, {n}]; got {batch_size!r}")
+    total = iters if iters is not None else epochs * (n // batch_size)
+    if not isinstance(total, int) or total < 1:
+        raise ConfigError(f"iters must be a positive int; got {total!r}")
+    if train_acc_on not in TRAIN_ACC_ON:
+        raise ConfigError(f"train_acc_on must be one of {list(TRAIN_ACC_ON)}; got {train_acc_on!r}")
+    return total
+
+
 class _StopFlag:
     """Ctrl-C sets a flag; the loop stops at the end of the iteration (a consistent state)."""
 
@@ -86,15 +100,7 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
     """
     x_train, y_train, x_test, y_test = unpack(data)
     n = len(x_train)
-    if (iters is None) == (epochs is None):
-        raise ConfigError(f"give exactly one of iters or epochs; got iters={iters}, epochs={epochs}")
-    if not isinstance(batch_size, int) or not 0 < batch_size <= n:
-        raise ConfigError(f"batch_size must be an int in [1, {n}]; got {batch_size!r}")
-    total = iters if iters is not None else epochs * (n // batch_size)
-    if not isinstance(total, int) or total < 1:
-        raise ConfigError(f"iters must be a positive int; got {total!r}")
-    if train_acc_on not in TRAIN_ACC_ON:
-        raise ConfigError(f"train_acc_on must be one of {list(TRAIN_ACC_ON)}; got {train_acc_on!r}")
+    total = check_settings(n, iters, epochs, batch_size, train_acc_on)
     eval_every = eval_every or max(total // 50, 1)
     checkpoint_every = checkpoint_every or eval_every
     probe_set = ProbeSet(probes, probe_at, probe_every) if probes else None
@@ -155,12 +161,13 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
             model.zero_grad()
             history.losses.append(float(value))
             if it % eval_every == 0 or it == total:
-                # evaluate in training-sized batches: layers reuse their buffers (Conv2d)
-                train_acc = (accuracy(model, x, t) if train_acc_on == "batch" else
-                             accuracy(model, x_train[fixed], y_train[fixed], batch_size)
-                             if fixed is not None else accuracy(model, x_train, y_train, batch_size))
+                # the course's "training accuracy" is the current batch's (train_acc_on="batch")
+                train_x, train_y = ((x, t) if train_acc_on == "batch" else
+                                    (x_train[fixed], y_train[fixed]) if fixed is not None else
+                                    (x_train, y_train))
                 point = {"iteration": it, "epoch": round(it * batch_size / n, 4), "loss": float(value),
-                         "train_acc": train_acc,
+                         # training-sized batches: layers reuse their buffers (Conv2d)
+                         "train_acc": accuracy(model, train_x, train_y, batch_size),
                          "test_acc": accuracy(model, x_test, y_test, batch_size),
                          "time_s": round(elapsed + time.perf_counter() - t0, 4)}
                 history.points.append(point)
