@@ -51,11 +51,11 @@ def test_html_is_self_contained(report):
 
 def test_discussion_quotes_the_runs_numbers(report):
     """The sigmoid-gauss accuracy in the text is the one in that run's results.json."""
-    results = json.loads((report / "runs" / "vanishing-gradient" / "results.json").read_text())
+    results = json.loads((report / "runs-quick" / "vanishing-gradient" / "results.json").read_text())
     sg = next(v for v in results["variants"] if v["label"] == "sigmoid-gauss")["test_acc"]
     for name, phrase in (("report.md", "sigmoid-gauss は {:.4f}"), ("report.en.md", "sigmoid-gauss stayed at {:.4f}")):
         assert phrase.format(sg) in (report / name).read_text(encoding="utf-8")
-    deep = json.loads((report / "runs" / "deep-cnn" / "results.json").read_text())["variants"][0]
+    deep = json.loads((report / "runs-quick" / "deep-cnn" / "results.json").read_text())["variants"][0]
     assert f"DeepConvNet reached {deep['test_acc']:.4f}" in (report / "report.en.md").read_text()
 
 

@@ -4,7 +4,8 @@
     out/index.en.html     the English page when --lang both
     out/report.md, out/report.en.md  Markdown with figures/ beside them
     out/figures/*.png     copies of the run figures the report uses
-    out/runs/<name>/      run directories made for the report (reused ones stay where they are)
+    out/runs/<name>/      run directories made for the report (reused ones stay where they are);
+                          --quick runs go to out/runs-quick/<name>/, so they never stand in for full ones
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def collect_runs(out: Path, quick: bool, reuse=(), jobs: int = 1, log=print) -> 
             log(f"reusing {reused[name]}")
             runs[name] = Run(reused[name])
             continue
-        target = out / "runs" / name
+        target = out / ("runs-quick" if quick else "runs") / name      # never mix the two
         if (target / "results.json").exists():
             log(f"reusing {target}")
         elif (target / "spec.json").exists():
