@@ -61,6 +61,7 @@ def with_variant(**over):
     (with_variant(optimizer={"name": "adamax"}), r"optimizer.name must be one of"),
     (with_variant(train={"probes": ["weights"]}), r"train.probes must be some of"),
     ({**DOC, "variants": [{"label": "a"}, {"label": "a"}]}, r"variants\[1\].label must be unique"),
+    ({**DOC, "variants": [{"label": "L2 0.1"}, {"label": "l2-0.1"}]}, r"as a folder name 'l2-0-1'"),
     ({**DOC, "extra": {}}, r"catalog/x.toml: extra is not a known table"),
     ({**DOC, "experiment": {"name": "x", "title": "t", "kind": "gan"}}, r"experiment.kind must be one of"),
     ({"experiment": {"name": "x", "title": "t", "kind": "regression"}, "params": {"lr": 0}},

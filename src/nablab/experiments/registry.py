@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from ..errors import ConfigError
+from .common import slug
 from .spec import KINDS, PARAMS, ExperimentSpec, RunSpec
 from .validate import build, fail, require
 
@@ -145,9 +146,10 @@ def resolve_runs(doc, where, overrides, quick) -> tuple[RunSpec, ...]:
         for path, value in overrides:
             merged = deep_merge(merged, nested(path, value))
         run = build(RunSpec, merged, f"{where}: variants[{i}]")
-        if run.label in labels:
-            fail(f"{where}: variants[{i}].label", f"must be unique; {run.label!r} repeats")
-        labels.add(run.label)
+        if slug(run.label) in labels:                  # labels name the history folders
+            fail(f"{where}: variants[{i}].label", f"must be unique (as a folder name "
+                 f"{slug(run.label)!r}); {run.label!r} repeats an earlier label")
+        labels.add(slug(run.label))
         runs.append(run)
     return tuple(runs)
 
