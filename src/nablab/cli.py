@@ -18,6 +18,7 @@ import sys
 import numpy as np
 
 from .errors import ConfigError, NablabError
+from .experiments.runner import quiet
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quick", action="store_true", help="shrink to seconds (tests, previews)")
     run.add_argument("--out", help="run directory (default: runs/NAME-YYYYmmdd-HHMMSS)")
     run.add_argument("--resume", metavar="DIR", help="continue a stopped run")
+    run.add_argument("--quiet", action="store_true", help="no progress bars or messages")
     report = sub.add_parser("report", help="the Day 2 report (HTML + Markdown) from real runs")
     report.add_argument("--lang", default="both", choices=["ja", "en", "both"])
     report.add_argument("--quick", action="store_true", help="shrunken runs: a preview in minutes")
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--reuse", nargs="+", default=[], metavar="DIR",
                         help="run directories (or folders of them) to use instead of running")
     report.add_argument("--jobs", type=int, default=1)
+    report.add_argument("--quiet", action="store_true", help="no progress bars or messages")
     data = sub.add_parser("data", help="datasets: list, fetch, info")
     dsub = data.add_subparsers(dest="action", required=True)
     dsub.add_parser("list", help="each dataset, whether it is available here, and from where")
@@ -64,7 +67,8 @@ def main(argv=None) -> int:
             data_command(args)
         elif args.command == "report":
             from .report.build import build_report
-            build_report(args.out, lang=args.lang, quick=args.quick, reuse=args.reuse, jobs=args.jobs)
+            build_report(args.out, lang=args.lang, quick=args.quick, reuse=args.reuse, jobs=args.jobs,
+                         log=quiet if args.quiet else print)
     except NablabError as e:
         print(f"nablab: error: {e}", file=sys.stderr)
         return 2
@@ -92,13 +96,13 @@ def experiment_command(args, argv) -> None:
         if spec.params is not None:
             print(f"  params: {as_dict(spec.params)}")
     elif args.resume:
-        experiments.resume(args.resume, jobs=args.jobs)
+        experiments.resume(args.resume, jobs=args.jobs, log=quiet if args.quiet else print)
     else:
         if not args.name:
             raise ConfigError("nablab run needs an experiment NAME or --resume DIR")
         spec = resolve(args.name, args.set, quick=args.quick, seeds=args.seeds)
         out = args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        experiments.run(spec, out, jobs=args.jobs, quick=args.quick,
+        experiments.run(spec, out, jobs=args.jobs, quick=args.quick, log=quiet if args.quiet else print,
                         command="nablab " + " ".join(argv if argv is not None else sys.argv[1:]))
 
 

@@ -100,3 +100,10 @@ def test_sigkill_then_resume_gives_identical_results(tmp_path):
     resume = run("run", "--resume", str(killed))
     assert resume.returncode == 0, resume.stderr
     assert comparable(killed) == comparable(straight)
+
+
+def test_quiet_prints_nothing(tmp_path, capsys):
+    assert main(["run", "optimizer-paths", "--quick", "--quiet", "--out", str(tmp_path / "q")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert (tmp_path / "q" / "results.json").exists()

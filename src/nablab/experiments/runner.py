@@ -15,7 +15,6 @@ import dataclasses
 import multiprocessing
 import os
 import platform
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -83,6 +82,10 @@ def _task(spec_json: dict, task, out: str, progress: bool):
     return task, KIND_MODULES[spec.kind].run_task(spec, task, Path(out), progress=progress)
 
 
+def quiet(*args) -> None:
+    """A log function that says nothing (``--quiet``)."""
+
+
 def execute(spec: ExperimentSpec, out: Path, jobs: int = 1, log=print) -> dict:
     """Run every task not yet done (in ``jobs`` processes); return {task: status}."""
     kind = KIND_MODULES[spec.kind]
@@ -98,7 +101,7 @@ def execute(spec: ExperimentSpec, out: Path, jobs: int = 1, log=print) -> dict:
                 log(f"  {task[0]} (seed {task[1]}): {status}")
     else:
         for t in todo:
-            status = kind.run_task(spec, t, out, progress=sys.stderr.isatty())
+            status = kind.run_task(spec, t, out, progress=log is not quiet)   # tqdm: TTYs only
             statuses[t] = status
             log(f"  {t[0]} (seed {t[1]}): {status}")
             if status == "interrupted":
