@@ -16,7 +16,8 @@ def chain_rule(x: float = 1.5, y: float = -0.5, h: float = 1e-6) -> dict:
     z = lambda xx: (xx + y) ** 2                                   # noqa: E731
     numeric = (z(x + h) - z(x - h)) / (2 * h)
     return {"x": x, "y": y, "analytic": 2 * (x + y), "numeric": numeric,
-            "code": f"z = lambda x: (x + {y}) ** 2\n(z({x} + 1e-6) - z({x} - 1e-6)) / 2e-6  # → {numeric:.6f}"}
+            "code": f"y = {y}\nz = lambda x: (x + y) ** 2\n"
+                    f"(z({x} + 1e-6) - z({x} - 1e-6)) / 2e-6  # → {numeric:.6f}"}
 
 
 def sigmoid_derivative_max() -> dict:

@@ -85,7 +85,7 @@ TEXT = {
     "ct3_q": "What goes wrong if all initial weights are 0?",
     "ct3_a": ("Every unit of a layer computes the same value and receives the same gradient, so the units stay "
               "identical however long we train: the symmetry is never broken and the many weights act as one."),
-    "ct3_c": ("A 8-6-3 sigmoid net with all weights 0, after {steps} SGD steps: the largest difference between "
+    "ct3_c": ("An 8-6-3 sigmoid net with all weights 0, after {steps} SGD steps: the largest difference between "
               "two hidden units' weight vectors is {spread:g}, although the weights moved (up to {moved:.3f})."),
     "ct4_q": "Name two effects generally expected of batch normalisation.",
     "ct4_a": ("(1) Training is faster and more stable, because every layer's inputs keep a steady distribution "
