@@ -38,10 +38,9 @@ def own(a: np.ndarray) -> np.ndarray:
     return a if a.flags.owndata else a.copy()
 
 
-def windows(x: np.ndarray, kh: int, kw: int, stride: int = 1, padding: int = 0,
-            pad_value: float = 0.0) -> np.ndarray:
+def windows(x: np.ndarray, kh: int, kw: int, stride: int = 1, padding: int = 0) -> np.ndarray:
     """A strided view (N, C, OH, OW, kH, kW) of every window — no copy (except padding)."""
-    xp = pad(x, padding, pad_value)
+    xp = pad(x, padding)
     return sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]
 
 

@@ -30,7 +30,7 @@ def test_quick_run_through_the_cli(name, tmp_path, capsys):
         assert results["dataset"]["source"]
         for v in results["variants"]:
             assert set(v) >= {"label", "test_acc", "train_acc", "final_loss", "test_acc_std"}
-            assert (out / "history").glob("*/seed0.json")
+        assert len(list((out / "history").glob("*/seed0.json"))) == len(results["variants"])
 
 
 def test_seeds_give_mean_and_std(tmp_path):

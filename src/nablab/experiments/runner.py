@@ -136,13 +136,7 @@ def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = F
                                    "dataset": dataset_info(spec), "quick": quick, "command": command,
                                    "created": time.strftime("%Y-%m-%d %H:%M:%S")})
     log(f"{spec.name}: {spec.title} → {out}")
-    statuses = execute(spec, out, jobs, log)
-    if "interrupted" in statuses.values():
-        log(f"interrupted; continue with: nablab run --resume {out}")
-        return {}
-    results = finish(spec, out, log)
-    _record_time(out, time.perf_counter() - start)
-    return results
+    return _execute_and_finish(spec, out, jobs, log, start)
 
 
 def resume(out: str | Path, *, jobs: int = 1, log=print) -> dict:
@@ -151,16 +145,17 @@ def resume(out: str | Path, *, jobs: int = 1, log=print) -> dict:
         raise ConfigError(f"{out}: no spec.json here, so nothing to resume")
     spec = spec_from_json(read_json(out / "spec.json")["spec"])
     log(f"{spec.name}: resuming {out}")
-    start = time.perf_counter()
+    return _execute_and_finish(spec, out, jobs, log, time.perf_counter())
+
+
+def _execute_and_finish(spec, out: Path, jobs: int, log, start: float) -> dict:
+    """Run what is left; unless interrupted, write the results and add this session's wall time."""
     statuses = execute(spec, out, jobs, log)
     if "interrupted" in statuses.values():
+        log(f"interrupted; continue with: nablab run --resume {out}")
         return {}
     results = finish(spec, out, log)
-    _record_time(out, time.perf_counter() - start)
-    return results
-
-
-def _record_time(out: Path, seconds: float) -> None:
     meta = read_json(out / "spec.json")
-    meta.setdefault("wall_time_s", []).append(round(seconds, 2))
+    meta.setdefault("wall_time_s", []).append(round(time.perf_counter() - start, 2))
     write_json(out / "spec.json", meta)
+    return results

@@ -22,6 +22,14 @@ KINDS = ("classify", "regression", "init-histograms", "depth-gradients", "optimi
 ARCHS = ("mlp", "simple_convnet", "double_convnet", "deep_convnet", "lenet", "alexnet_small")
 
 
+def check_nets(where: str, activations, inits) -> None:
+    """Every activation name and every init of a sweep must be known."""
+    for a in activations:
+        require(where, "activations", a, a in ACTIVATIONS, f"in {sorted(ACTIVATIONS)}")
+    for init in inits:
+        check_init(where, init)
+
+
 def check_init(where: str, init) -> None:
     try:
         resolve(init)
@@ -163,10 +171,7 @@ class InitHistParams:
     def check(self, where):
         for name in ("layers", "width", "samples"):
             require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
-        for a in self.activations:
-            require(where, "activations", a, a in ACTIVATIONS, f"in {sorted(ACTIVATIONS)}")
-        for init in self.inits:
-            check_init(where, init)
+        check_nets(where, self.activations, self.inits)
 
 
 @dataclass(frozen=True)
@@ -185,10 +190,7 @@ class DepthParams:
     def check(self, where):
         require(where, "depth", self.depth, self.depth >= 2, ">= 2")
         require(where, "lr", self.lr, self.lr > 0, "> 0")
-        for a in self.activations:
-            require(where, "activations", a, a in ACTIVATIONS, f"in {sorted(ACTIVATIONS)}")
-        for init in self.inits:
-            check_init(where, init)
+        check_nets(where, self.activations, self.inits)
 
 
 @dataclass(frozen=True)

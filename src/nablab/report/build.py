@@ -66,6 +66,13 @@ def collect_runs(out: Path, quick: bool, reuse=(), jobs: int = 1, log=print) -> 
     return runs
 
 
+def copy_figure(src: Path, folder: Path) -> Path:
+    """Copy a run's figure to ``folder`` as <run directory>-<name>.png; return the copy."""
+    dst = folder / f"{src.parent.parent.name}-{src.name}"
+    shutil.copyfile(src, dst)
+    return dst
+
+
 def write_report(out: Path, runs: dict[str, Run], langs=LANGS) -> list[Path]:
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
@@ -73,13 +80,8 @@ def write_report(out: Path, runs: dict[str, Run], langs=LANGS) -> list[Path]:
     written = []
     for i, lang in enumerate(langs):
         blocks = compose(lang, runs, checks)
-        for b in blocks:                                       # figures beside report.md
-            if b[0] == "figure":
-                src = Path(b[1])
-                dst = figures / f"{src.parent.parent.name}-{src.name}"
-                shutil.copyfile(src, dst)
-        md_blocks = [("figure", figures / f"{Path(b[1]).parent.parent.name}-{Path(b[1]).name}", b[2])
-                     if b[0] == "figure" else b for b in blocks]
+        md_blocks = [("figure", copy_figure(Path(b[1]), figures), b[2]) if b[0] == "figure" else b
+                     for b in blocks]                          # figures beside report.md
         suffix = "" if i == 0 else f".{lang}"
         others = [(other, "" if j == 0 else f".{other}") for j, other in enumerate(langs) if other != lang]
         links = " ".join(f'<p><a href="index{s}.html">{TEXT[lang]["other_lang"]}</a></p>' for _, s in others)

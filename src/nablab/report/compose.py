@@ -229,7 +229,7 @@ def section4(T, runs, checks):
             ("figure", filt.figure("feature_maps"), T["maps_caption"]),
             variant_table(T, simple), ("figure", simple.figure("accuracy"), T["simple_caption"]),
             ("h3", T["discussion"]),
-            ("p", T["im2col_disc"].format(shape=tuple(r["col_shape"]), centre=int(max(map(max, r["counts"]))))),
+            ("p", T["im2col_disc"].format(shape=tuple(r["col_shape"]), centre=overlap(demo))),
             ("p", T["speed_disc"].format(shape=shape, naive=by["naive loops"]["seconds"] * 1e3,
                                          book=by["book (kernel-offset loop)"]["seconds"] * 1e3,
                                          fast=by["sliding windows"]["seconds"] * 1e3,
@@ -239,6 +239,11 @@ def section4(T, runs, checks):
             ("h3", T["tests"]),
             *qa(T, T["ct8_q"], T["ct8_a"], T["ct8_c"].format(**checks["conv_size"])),
             ("code", checks["conv_size"]["code"])]
+
+
+def overlap(demo: Run) -> int:
+    """The most windows covering one pixel in the im2col demo (the centre cells)."""
+    return int(max(map(max, demo.results["counts"])))
 
 
 def param_count(run: Run, label: str) -> int:
@@ -275,7 +280,7 @@ def quirks(T, runs):
             "deep_all": vg.acc("ReLU-Xavier, 10 layers, all layers"),
             "bn_course": bn.acc("BN, W1–W3 only (course code)"), "bn_all": bn.acc("BN, all parameters"),
             "correct": correct, "quirk": quirk,
-            "centre": int(max(map(max, demo.results["counts"])))}
+            "centre": overlap(demo)}
     return [("h2", T["quirks_h"]), ("list", [q.format(**nums) for q in T["quirks"]])]
 
 
