@@ -31,8 +31,8 @@ def test_wrong_shape_inside_a_model_names_the_layer():
 @pytest.mark.parametrize("make, message", [
     (lambda: nl.Dropout(1.0), r"p must be in \[0, 1\); got 1.0"),
     (lambda: nl.Dropout(-0.1), r"p must be in \[0, 1\)"),
-    (lambda: nl.Linear(0, 3), "in_features must be a positive int; got 0"),
-    (lambda: nl.Linear(3, 2.5), "out_features must be a positive int; got 2.5"),
+    (lambda: nl.Linear(0, 3), "Linear: in_features must be an int >= 1; got 0"),
+    (lambda: nl.Linear(3, 2.5), "Linear: out_features must be an int >= 1; got 2.5"),
     (lambda: nl.BatchNorm(4, momentum=1.5), r"momentum must be in \[0, 1\]"),
     (lambda: nl.BatchNorm(4, eps=0), "eps must be > 0"),
     (lambda: nl.LeakyReLU(-1), "negative_slope"),

@@ -113,7 +113,8 @@ def test_negative_weight_decay_is_refused(name):
     (lambda p: nl.optim.AdaGrad(p, eps=-1.0), "eps must be >= 0"),
     (lambda p: nl.optim.AdaGrad(p, initial_accumulator_value=-1), "initial_accumulator_value"),
     (lambda p: nl.optim.SGD([], 0.1), "empty parameter list"),
-    (lambda p: nl.optim.SGD(p, "0.1"), "lr must be > 0"),
+    (lambda p: nl.optim.SGD(p, "0.1"), "SGD: lr must be a number > 0; got '0.1'"),
+    (lambda p: nl.optim.SGD(p, float("inf")), "SGD: lr must be finite and > 0; got inf"),
 ])
 def test_bad_settings_are_refused(make, message):
     with pytest.raises(nl.ConfigError, match=message):
@@ -166,5 +167,5 @@ def test_regularizer_gradient_is_the_derivative_of_its_penalty():
 
 @pytest.mark.parametrize("lam", [-1, "0.1", True])
 def test_regularizer_refuses_bad_lambda(lam):
-    with pytest.raises(nl.ConfigError, match="lam must be a number >= 0"):
+    with pytest.raises(nl.ConfigError, match=r"L2: lam must be (a number )?>= 0"):
         nl.optim.L2(lam)

@@ -1,36 +1,117 @@
 """The ``nablab`` command.
 
     nablab list
-    nablab show NAME
-    nablab run NAME [--set key=value]... [--seeds N] [--jobs N] [--quick] [--out DIR]
+    nablab show NAME|FILE.toml [--set key=value]... [--quick]
+    nablab run NAME|FILE.toml [--set key=value]... [--seeds N] [--jobs N] [--quick] [--out DIR]
     nablab run --resume DIR [--jobs N]
     nablab report [--lang ja|en|both] [--quick] [--out DIR] [--reuse RUN_DIRS...] [--jobs N]
     nablab data list
     nablab data fetch NAME
     nablab data info NAME [--show grid.png]
+
+Each subcommand's parser names its function (``set_defaults(func=...)``); main() calls it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 import numpy as np
 
-from .errors import ConfigError, NablabError
-from .experiments.runner import quiet
+from .errors import NablabError
+
+
+def log_for(args):
+    from .experiments.runner import quiet
+    return quiet if getattr(args, "quiet", False) else print
+
+
+def list_command(args) -> None:
+    from .experiments import names, resolve
+    for name in names():
+        spec = resolve(name)
+        print(f"{name:20s} {spec.section:14s} {spec.title}")
+
+
+def show_command(args) -> None:
+    from .experiments import resolve
+    from .experiments.validate import as_dict
+    spec = resolve(args.name, args.set, quick=args.quick)
+    print(f"{spec.name}: {spec.title}\n  kind: {spec.kind}; notebook: {spec.notebook or '-'}; "
+          f"seeds: {spec.seeds}\n  {spec.description}\n  course result: {spec.expect}")
+    for run in getattr(spec.params, "runs", ()):
+        print(f"  - {run.label} [{run.key}]: {as_dict(run.model)}\n      optimizer {as_dict(run.optimizer)}"
+              f"\n      data {as_dict(run.data)}\n      train {as_dict(run.train)}")
+    if not hasattr(spec.params, "runs"):
+        print(f"  params: {as_dict(spec.params)}")
+
+
+def run_command(args) -> None:
+    from . import experiments
+    from .errors import ConfigError
+    if args.resume:
+        experiments.resume(args.resume, jobs=args.jobs, log=log_for(args))
+        return
+    if not args.name:
+        raise ConfigError("nablab run needs an experiment NAME or --resume DIR")
+    spec = experiments.resolve(args.name, args.set, quick=args.quick, seeds=args.seeds)
+    out = args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    experiments.run(spec, out, jobs=args.jobs, quick=args.quick, overrides=args.set, log=log_for(args),
+                    command="nablab " + " ".join(args.argv))
+
+
+def report_command(args) -> None:
+    """Run (or reuse, or resume) every experiment the report needs, then write it."""
+    from pathlib import Path
+
+    from .experiments.runner import ensure_runs
+    from .report.build import EXPERIMENTS, languages, write_report
+    langs = languages(args.lang)
+    log, start = log_for(args), time.perf_counter()
+    out = Path(args.out)
+    runs = ensure_runs(EXPERIMENTS, out / ("runs-quick" if args.quick else "runs"), quick=args.quick,
+                       reuse=args.reuse, jobs=args.jobs, log=log,
+                       command=f"nablab report{' --quick' if args.quick else ''}")
+    written = write_report(out, runs, langs)
+    log(f"report written in {time.perf_counter() - start:.0f} s: " + ", ".join(str(p) for p in written))
+
+
+def data_list(args) -> None:
+    from .data.fetch import list_datasets
+    for name, title, ok, where in list_datasets():
+        print(f"{name:14s} {'available' if ok else 'missing':9s} {title}\n    {where}")
+
+
+def data_fetch(args) -> None:
+    from .data.fetch import fetch
+    print(fetch(args.name))
+
+
+def data_info(args) -> None:
+    from . import data
+    ds = data.load(args.name)
+    print(ds)
+    for split, y in (("train", ds.y_train), ("test", ds.y_test)):
+        counts = np.bincount(y, minlength=len(ds.classes))
+        print(f"  {split} per class: " + ", ".join(f"{c}={n}" for c, n in zip(ds.classes, counts)))
+    if args.show:
+        from .data.preview import save_grid
+        print(f"  wrote {save_grid(ds, args.show)}")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nablab", description="Deep Learning Day 2, from scratch.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="the experiment catalogue")
+    sub.add_parser("list", help="the experiment catalogue").set_defaults(func=list_command)
     show = sub.add_parser("show", help="an experiment's settings, variant by variant")
-    show.add_argument("name")
+    show.add_argument("name", help="a catalogue name or a .toml file")
     show.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     show.add_argument("--quick", action="store_true")
+    show.set_defaults(func=show_command)
     run = sub.add_parser("run", help="run an experiment into a run directory")
-    run.add_argument("name", nargs="?")
+    run.add_argument("name", nargs="?", help="a catalogue name or a .toml file")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a setting of every variant, e.g. optimizer.lr=0.05")
     run.add_argument("--seeds", type=int, help="number of seeds (default: the experiment's)")
@@ -39,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="run directory (default: runs/NAME-YYYYmmdd-HHMMSS)")
     run.add_argument("--resume", metavar="DIR", help="continue a stopped run")
     run.add_argument("--quiet", action="store_true", help="no progress bars or messages")
+    run.set_defaults(func=run_command)
     report = sub.add_parser("report", help="the Day 2 report (HTML + Markdown) from real runs")
     report.add_argument("--lang", default="both", choices=["ja", "en", "both"])
     report.add_argument("--quick", action="store_true", help="shrunken runs: a preview in minutes")
@@ -47,83 +129,31 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run directories (or folders of them) to use instead of running")
     report.add_argument("--jobs", type=int, default=1)
     report.add_argument("--quiet", action="store_true", help="no progress bars or messages")
+    report.set_defaults(func=report_command)
     data = sub.add_parser("data", help="datasets: list, fetch, info")
     dsub = data.add_subparsers(dest="action", required=True)
-    dsub.add_parser("list", help="each dataset, whether it is available here, and from where")
+    dsub.add_parser("list", help="each dataset, whether it is available here, and from where"
+                    ).set_defaults(func=data_list)
     fetch = dsub.add_parser("fetch", help="bring a dataset into the cache")
     fetch.add_argument("name")
+    fetch.set_defaults(func=data_fetch)
     info = dsub.add_parser("info", help="shapes, counts per class, source")
     info.add_argument("name")
     info.add_argument("--show", metavar="PNG", help="save a grid of sample images with labels")
+    info.set_defaults(func=data_info)
     return parser
 
 
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.argv = argv
     try:
-        if args.command in ("list", "show", "run"):
-            experiment_command(args, argv)
-        elif args.command == "data":
-            data_command(args)
-        elif args.command == "report":
-            from .report.build import build_report
-            build_report(args.out, lang=args.lang, quick=args.quick, reuse=args.reuse, jobs=args.jobs,
-                         log=quiet if args.quiet else print)
+        args.func(args)
     except NablabError as e:
         print(f"nablab: error: {e}", file=sys.stderr)
         return 2
     return 0
-
-
-def experiment_command(args, argv) -> None:
-    import time
-
-    from . import experiments
-    from .experiments.registry import resolve
-
-    if args.command == "list":
-        for name in experiments.names():
-            spec = resolve(name)
-            print(f"{name:20s} {spec.section:14s} {spec.title}")
-    elif args.command == "show":
-        spec = resolve(args.name, args.set, quick=args.quick)
-        print(f"{spec.name}: {spec.title}\n  kind: {spec.kind}; notebook: {spec.notebook or '-'}; "
-              f"seeds: {spec.seeds}\n  {spec.description}\n  course result: {spec.expect}")
-        from .experiments.validate import as_dict
-        for run in spec.runs:
-            print(f"  - {run.label}: {as_dict(run.model)}\n      optimizer {as_dict(run.optimizer)}"
-                  f"\n      data {as_dict(run.data)}\n      train {as_dict(run.train)}")
-        if spec.params is not None:
-            print(f"  params: {as_dict(spec.params)}")
-    elif args.resume:
-        experiments.resume(args.resume, jobs=args.jobs, log=quiet if args.quiet else print)
-    else:
-        if not args.name:
-            raise ConfigError("nablab run needs an experiment NAME or --resume DIR")
-        spec = resolve(args.name, args.set, quick=args.quick, seeds=args.seeds)
-        out = args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        experiments.run(spec, out, jobs=args.jobs, quick=args.quick, log=quiet if args.quiet else print,
-                        command="nablab " + " ".join(argv if argv is not None else sys.argv[1:]))
-
-
-def data_command(args) -> None:
-    from . import data
-    from .data.fetch import fetch, list_datasets
-
-    if args.action == "list":
-        for name, title, ok, where in list_datasets():
-            print(f"{name:14s} {'available' if ok else 'missing':9s} {title}\n    {where}")
-    elif args.action == "fetch":
-        print(fetch(args.name))
-    elif args.action == "info":
-        ds = data.load(args.name)
-        print(ds)
-        for split, y in (("train", ds.y_train), ("test", ds.y_test)):
-            counts = np.bincount(y, minlength=len(ds.classes))
-            print(f"  {split} per class: " + ", ".join(f"{c}={n}" for c, n in zip(ds.classes, counts)))
-        if args.show:
-            from .data.preview import save_grid
-            print(f"  wrote {save_grid(ds, args.show)}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
-"""Writing files so that a crash never leaves half of one: write beside, then rename."""
+"""Writing files so that a crash never leaves half of one (write beside, then rename), and JSON."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import DataError
 
 
 def _umask() -> int:
@@ -35,3 +38,20 @@ def atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json(path: Path, obj) -> Path:
+    """``obj`` as indented UTF-8 JSON, written atomically."""
+    text = json.dumps(obj, indent=2, ensure_ascii=False)
+    atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+    return Path(path)
+
+
+def read_json(path: Path):
+    """The JSON in ``path``; a missing or damaged file is a DataError naming it."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise DataError(f"{path}: missing") from e
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise DataError(f"{path}: not readable JSON ({e})") from e

@@ -21,16 +21,8 @@ from typing import Callable
 
 import numpy as np
 
+from .checks import as_rng, positive
 from .errors import ConfigError
-
-
-def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """A Generator from a Generator, a seed, or None (a fresh, unseeded one)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, (int, np.integer)):
-        return np.random.default_rng(rng)
-    raise ConfigError(f"rng must be a numpy Generator, an int seed or None; got {type(rng).__name__}")
 
 
 def fans(shape: tuple[int, ...]) -> tuple[int, int]:
@@ -45,8 +37,7 @@ def fans(shape: tuple[int, ...]) -> tuple[int, int]:
 
 def gauss(shape, std: float = 0.01, *, rng=None, dtype=np.float32) -> np.ndarray:
     """Samples from N(0, std²): the course's ``weight_init_std * randn``."""
-    if not std > 0:
-        raise ConfigError(f"gauss: std must be > 0; got {std}")
+    positive("gauss: std", std)
     return (as_rng(rng).standard_normal(tuple(shape)) * std).astype(dtype)
 
 
@@ -87,9 +78,7 @@ def resolve(spec: str | float) -> Callable[..., np.ndarray]:
     if isinstance(spec, bool):
         raise ConfigError(f"init must be a name or a float std; got {spec!r}")
     if isinstance(spec, (int, float, np.floating)):
-        std = float(spec)
-        if not std > 0:
-            raise ConfigError(f"init std must be > 0; got {spec}")
+        std = positive("init std", spec)
 
         def fixed(shape, *, rng=None, dtype=np.float32):
             return gauss(shape, std, rng=rng, dtype=dtype)

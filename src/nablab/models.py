@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ConfigError
-from .init import as_rng, resolve
+from .checks import as_rng, probability
+from .init import resolve
 from .layers import (BatchNorm, Conv2d, Dropout, Flatten, GlobalAvgPool2d, Linear, MaxPool2d, ReLU,
                      Sequential)
 from .layers.activations import activation as make_activation
@@ -27,8 +27,7 @@ def mlp(input_size: int, hidden_sizes, output_size: int, *, activation: str = "r
     hidden = list(hidden_sizes)
     resolve(init)                                   # fail early on a bad init name
     make_activation(activation)                     # ... and on a bad activation name
-    if not (isinstance(dropout, (int, float)) and 0 <= dropout < 1):
-        raise ConfigError(f"mlp: dropout must be in [0, 1); got {dropout!r}")
+    probability("mlp: dropout", dropout)
     rng = as_rng(rng)
     layers = []
     sizes = [input_size, *hidden]

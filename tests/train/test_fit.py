@@ -77,9 +77,10 @@ def test_divergence_stops_with_the_iteration_and_keeps_history():
 def test_bad_settings():
     net, loss, opt = setup()
     for kw, msg in [(dict(iters=10, epochs=1), "exactly one of iters or epochs"),
-                    (dict(iters=0), "iters must be a positive int"),
-                    (dict(iters=5, batch_size=1000), r"batch_size must be an int in \[1, 300\]"),
-                    (dict(iters=5, train_acc_on="test"), "train_acc_on must be one of"),
+                    (dict(iters=0), "fit: iters must be an int >= 1; got 0"),
+                        (dict(iters=5, eval_every=-1), "fit: eval_every must be an int >= 1; got -1"),
+                    (dict(iters=5, batch_size=1000), r"fit: batch_size must be an int in \[1, 300\]"),
+                    (dict(iters=5, train_acc_on="test"), "fit: train_acc_on must be one of"),
                     (dict(iters=5, probes=["nope"]), "unknown probe")]:
         with pytest.raises(nl.ConfigError, match=msg):
             nl.fit(net, loss, opt, blobs(), progress=False, **kw)

@@ -1,45 +1,37 @@
 """The experiment catalogue: TOML files in catalog/, resolved into ExperimentSpecs.
 
-resolve(name, sets=["train.iters=500"], quick=True) merges each variant over
-``[defaults]``, applies ``--quick`` shrinking, then the ``--set`` overrides, and checks every
-field before anything trains.
+resolve(name, sets=["train.iters=500"], quick=True) reads the experiment's file (a name from
+the catalogue, or a path to a .toml file of your own), lets its kind resolve the kind's tables
+(``--quick`` shrinking, then the ``--set`` overrides), and checks every field before anything
+trains. ``to_json`` / ``from_json`` carry a resolved spec through spec.json.
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import tomllib
 from pathlib import Path
 
+from ..checks import is_int, positive_int
 from ..errors import ConfigError
-from .common import slug
-from .spec import KINDS, PARAMS, ExperimentSpec, RunSpec
-from .validate import build, fail, require
+from . import kinds
+from .spec import ExperimentSpec
+from .validate import as_dict, build, fail, require
 
 CATALOG = Path(__file__).parent / "catalog"
 EXPERIMENT_KEYS = ("name", "title", "kind", "section", "notebook", "description", "expect", "seeds")
-QUICK_ITERS = 60
 
 
 def catalog_files() -> dict[str, Path]:
     """{experiment name: file}, names read from each file's [experiment] table."""
     out = {}
     for path in sorted(CATALOG.glob("*.toml")):
-        with open(path, "rb") as f:
-            name = tomllib.load(f).get("experiment", {}).get("name", path.stem)
-        out[name] = path
+        out[load_toml(path).get("experiment", {}).get("name", path.stem)] = path
     return out
 
 
 def names() -> list[str]:
     return list(catalog_files())
-
-
-def deep_merge(base: dict, over: dict) -> dict:
-    out = copy.deepcopy(base)
-    for k, v in over.items():
-        out[k] = deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
 
 
 def parse_set(item: str) -> tuple[list[str], object]:
@@ -52,41 +44,10 @@ def parse_set(item: str) -> tuple[list[str], object]:
         value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         value = None if text.strip().lower() in ("none", "null") else text
-    return key.strip().split("."), value
-
-
-def nested(path: list[str], value) -> dict:
-    out = value
-    for k in reversed(path):
-        out = {k: out}
-    return out
-
-
-def quick_run(run: dict) -> dict:
-    """Shrink a run to seconds: few iterations, small data subsets."""
-    train = run.setdefault("train", {})
-    cnn = run.get("model", {}).get("arch", "mlp") != "mlp"
-    iters = min(train.get("iters", 2000), QUICK_ITERS // 3 if cnn else QUICK_ITERS)
-    train["iters"] = iters
-    train["eval_every"] = max(1, iters // (2 if cnn else 6))
-    if train.get("probe_at"):
-        train["probe_at"] = sorted({min(i, iters) for i in train["probe_at"]})
-    data = run.setdefault("data", {})
-    n_train, n_test = (300, 200) if cnn else (1000, 500)
-    data["n_train"] = min(data.get("n_train") or n_train, n_train)
-    data["n_test"] = min(data.get("n_test") or n_test, n_test)
-    return run
-
-
-QUICK_PARAMS = {
-    "regression": {"steps": 100, "samples": 1000},
-    "init-histograms": {"samples": 200},
-    "depth-gradients": {"train_iters": 20, "data": {"n_train": 500, "n_test": 200}},
-    "optimizer-paths": {"steps": 10},
-    "im2col-demo": {},
-    "conv-speed": {"shapes": [[20, 1, 28, 28], [20, 8, 14, 14]], "repeats": 1, "naive_max_samples": 2},
-    "filters": {"iters": 20, "data": {"n_train": 500, "n_test": 200}},
-}
+    path = key.strip().split(".")
+    if not all(path):
+        raise ConfigError(f"--set expects a dotted key such as optimizer.lr; got {key!r}")
+    return path, value
 
 
 def load_toml(path: Path) -> dict:
@@ -95,71 +56,59 @@ def load_toml(path: Path) -> dict:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path.name}: not valid TOML ({e})") from e
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from e
 
 
 def resolve(name: str, sets=(), quick: bool = False, seeds: int | None = None) -> ExperimentSpec:
+    """The spec of a catalogue experiment, or of a .toml file given by its path."""
+    if str(name).endswith(".toml"):
+        path = Path(name)
+        return from_dict(load_toml(path), str(path), sets, quick, seeds)
     files = catalog_files()
     if name not in files:
-        raise ConfigError(f"unknown experiment {name!r}; expected one of {sorted(files)}")
+        raise ConfigError(f"unknown experiment {name!r}; expected one of {sorted(files)} or a .toml file")
     return from_dict(load_toml(files[name]), f"catalog/{files[name].name}", sets, quick, seeds)
 
 
 def from_dict(doc: dict, where: str, sets=(), quick: bool = False, seeds: int | None = None):
     """An ExperimentSpec from a parsed catalogue document (see resolve)."""
-    unknown = sorted(set(doc) - {"experiment", "defaults", "variants", "params"})
-    if unknown:
-        fail(f"{where}: {unknown[0]}", "is not a known table; expected experiment, defaults, "
-             "variants, params")
     head = dict(doc.get("experiment", {}))
     bad = sorted(set(head) - set(EXPERIMENT_KEYS))
     if bad:
         fail(f"{where}: experiment.{bad[0]}", f"is not a known field; expected one of {list(EXPERIMENT_KEYS)}")
     for key in ("name", "title", "kind"):
         require(f"{where}: experiment", key, head.get(key), isinstance(head.get(key), str), "a string")
-    require(f"{where}: experiment", "kind", head["kind"], head["kind"] in KINDS, f"one of {list(KINDS)}")
+    kind = kinds.get(head["kind"]) if head["kind"] in kinds.KINDS else None
+    require(f"{where}: experiment", "kind", head["kind"], kind is not None, f"one of {sorted(kinds.KINDS)}")
+    unknown = sorted(set(doc) - {"experiment", *kind.tables})
+    if unknown:
+        fail(f"{where}: {unknown[0]}", f"is not a known table of a {kind.name} experiment; "
+             f"expected experiment, {', '.join(kind.tables)}")
     overrides = [parse_set(s) for s in sets]
-    experiment_sets = {p[0]: v for p, v in overrides if p[0] == "seeds"}
-    head.update(experiment_sets)
+    head.update({p[0]: v for p, v in overrides if p == ["seeds"]})
     if seeds is not None:
-        head["seeds"] = seeds
-    require(f"{where}: experiment", "seeds", head.get("seeds", 1),
-            isinstance(head.get("seeds", 1), int) and head.get("seeds", 1) >= 1, "an integer >= 1")
-    overrides = [(p, v) for p, v in overrides if p[0] != "seeds"]
-    runs, params = (), None
-    if head["kind"] == "classify":
-        runs = resolve_runs(doc, where, overrides, quick)
-    else:
-        params = resolve_params(doc, where, head["kind"], overrides, quick)
-    return ExperimentSpec(**{k: head[k] for k in head}, runs=runs, params=params, source=where)
+        head["seeds"] = positive_int("--seeds", seeds)
+    seeds_value = head.get("seeds", 1)
+    require(f"{where}: experiment", "seeds", seeds_value, is_int(seeds_value) and seeds_value >= 1,
+            "an integer >= 1")
+    params = kind.resolve(doc, where, [(p, v) for p, v in overrides if p != ["seeds"]], quick)
+    return ExperimentSpec(**head, params=params, source=where)
 
 
-def resolve_runs(doc, where, overrides, quick) -> tuple[RunSpec, ...]:
-    defaults = doc.get("defaults", {})
-    variants = doc.get("variants") or [{"label": "default"}]
-    for path, value in overrides:                      # name --set mistakes as --set's
-        build(RunSpec, deep_merge(defaults, nested(path, value)), "--set")
-    runs, labels = [], set()
-    for i, variant in enumerate(variants):
-        merged = deep_merge(defaults, variant)
-        if quick:
-            merged = quick_run(merged)
-        for path, value in overrides:
-            merged = deep_merge(merged, nested(path, value))
-        run = build(RunSpec, merged, f"{where}: variants[{i}]")
-        if slug(run.label) in labels:                  # labels name the history folders
-            fail(f"{where}: variants[{i}].label", f"must be unique (as a folder name "
-                 f"{slug(run.label)!r}); {run.label!r} repeats an earlier label")
-        labels.add(slug(run.label))
-        runs.append(run)
-    return tuple(runs)
+def to_json(spec: ExperimentSpec) -> dict:
+    d = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
+    d["params"] = as_dict(spec.params)
+    return d
 
 
-def resolve_params(doc, where, kind, overrides, quick):
-    params = doc.get("params", {})
-    if quick:
-        params = deep_merge(params, QUICK_PARAMS[kind])
-    for path, value in overrides:
-        path = path[1:] if path[0] == "params" else path
-        build(PARAMS[kind], deep_merge(params, nested(path, value)), "--set")
-        params = deep_merge(params, nested(path, value))
-    return build(PARAMS[kind], params, f"{where}: params")
+def from_json(d: dict, where: str = "spec.json") -> ExperimentSpec:
+    """The ExperimentSpec that ``to_json`` wrote, every field checked again."""
+    if not isinstance(d, dict) or not isinstance(d.get("kind"), str):
+        raise ConfigError(f"{where}: expected an experiment spec with a kind; got {type(d).__name__}")
+    kind = kinds.get(d["kind"])
+    head = {k: v for k, v in d.items() if k != "params"}
+    bad = sorted(set(head) - {f.name for f in dataclasses.fields(ExperimentSpec)})
+    if bad:
+        fail(f"{where}: {bad[0]}", "is not a field of an experiment spec")
+    return ExperimentSpec(**head, params=build(kind.Params, d.get("params") or {}, f"{where}: params"))

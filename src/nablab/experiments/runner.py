@@ -1,17 +1,13 @@
-"""Run an experiment into a run directory; resume one that was stopped.
+"""Run an experiment into a run directory (RunDir); resume one that was stopped.
 
-A run directory holds:
-    spec.json         the resolved spec, library versions, machine, command, data source
-    history/<variant>/seed<k>.json|.csv, or data.json (non-classification kinds)
-    checkpoints/<variant>/seed<k>/checkpoint.npz
-    results.json      {"experiment", "dataset", "variants": [{label, test_acc, ...}], ...}
-    figures/*.png|svg and summary.md (drawn from the files above only)
+run(spec, out) creates the directory (spec.json, once), runs every task of the spec's kind
+(in ``jobs`` processes), then writes results.json, the kind's figures and summary.md.
+resume(out) reads spec.json back and runs only the tasks that are not done.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import multiprocessing
 import os
 import platform
@@ -21,11 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError
-from .common import data_for, read_json, write_json
-from .kinds import KIND_MODULES
-from .spec import PARAMS, ExperimentSpec, RunSpec
-from .validate import as_dict, build
+from ..document import Figure, Heading, Paragraph, to_markdown
+from ..errors import ConfigError, NablabError
+from ..rundir import RunDir, find_runs
+from . import kinds
+from .datasets import describe
+from .registry import from_json, resolve, to_json
+from .spec import ExperimentSpec
+
+
+class RunInterrupted(NablabError):
+    """A run stopped by Ctrl-C before it finished (its directory can be resumed)."""
 
 
 def versions() -> dict:
@@ -34,29 +36,6 @@ def versions() -> dict:
     return {"nablab": __version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__,
             "python": platform.python_version(), "machine": f"{platform.machine()}, "
             f"{multiprocessing.cpu_count()} cores, {platform.system()}"}
-
-
-def spec_to_json(spec: ExperimentSpec) -> dict:
-    d = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
-    d["runs"] = [as_dict(r) for r in spec.runs]
-    d["params"] = as_dict(spec.params) if spec.params is not None else None
-    return d
-
-
-def spec_from_json(d: dict) -> ExperimentSpec:
-    d = dict(d)
-    d["runs"] = tuple(build(RunSpec, r, f"spec.json: runs[{i}]") for i, r in enumerate(d["runs"]))
-    if d["params"] is not None:
-        d["params"] = build(PARAMS[d["kind"]], d["params"], "spec.json: params")
-    return ExperimentSpec(**d)
-
-
-def dataset_info(spec: ExperimentSpec) -> dict | None:
-    data = spec.runs[0].data if spec.runs else getattr(spec.params, "data", None)
-    if data is None:
-        return None
-    ds = data_for(data)
-    return {"name": ds.name, "source": ds.source, "n_train": len(ds.y_train), "n_test": len(ds.y_test)}
 
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -78,30 +57,30 @@ def single_threaded_blas():
 
 
 def _task(spec_json: dict, task, out: str, progress: bool):
-    spec = spec_from_json(spec_json)
-    return task, KIND_MODULES[spec.kind].run_task(spec, task, Path(out), progress=progress)
+    spec = from_json(spec_json)
+    return task, kinds.get(spec.kind).run_task(spec, task, RunDir(out), progress=progress)
 
 
 def quiet(*args) -> None:
     """A log function that says nothing (``--quiet``)."""
 
 
-def execute(spec: ExperimentSpec, out: Path, jobs: int = 1, log=print) -> dict:
+def execute(spec: ExperimentSpec, run: RunDir, jobs: int = 1, log=print) -> dict:
     """Run every task not yet done (in ``jobs`` processes); return {task: status}."""
-    kind = KIND_MODULES[spec.kind]
-    todo = [t for t in kind.tasks(spec) if not kind.done(spec, t, out)]
+    kind = kinds.get(spec.kind)
+    todo = [t for t in kind.tasks(spec) if not kind.done(spec, t, run)]
     statuses = {}
     if jobs > 1 and len(todo) > 1:
         ctx = multiprocessing.get_context("spawn")
         with single_threaded_blas(), ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            futures = [pool.submit(_task, spec_to_json(spec), t, str(out), False) for t in todo]
+            futures = [pool.submit(_task, to_json(spec), t, str(run.path), False) for t in todo]
             for f in futures:
                 task, status = f.result()
                 statuses[task] = status
                 log(f"  {task[0]} (seed {task[1]}): {status}")
     else:
         for t in todo:
-            status = kind.run_task(spec, t, out, progress=log is not quiet)   # tqdm: TTYs only
+            status = kind.run_task(spec, t, run, progress=log is not quiet)   # tqdm: TTYs only
             statuses[t] = status
             log(f"  {t[0]} (seed {t[1]}): {status}")
             if status == "interrupted":
@@ -109,53 +88,90 @@ def execute(spec: ExperimentSpec, out: Path, jobs: int = 1, log=print) -> dict:
     return statuses
 
 
-def finish(spec: ExperimentSpec, out: Path, log=print) -> dict:
-    """results.json, figures and summary.md from the files in ``out``."""
-    meta = read_json(out / "spec.json")
+def summary_blocks(results: dict, meta: dict, kind_blocks: list, figures: list[Path]) -> list:
+    """summary.md: what ran, on what data, what came out (the kind's tables), its figures."""
+    r, v = results, meta["versions"]
+    lines = [f"Course notebook: `{r['notebook']}` (section {r['section']})" if r.get("notebook") else "",
+             f"Course result: {r['expect']}" if r.get("expect") else "",
+             f"Data: {r['dataset']['source']}" if r.get("dataset") else "",
+             f"Seeds: {r['seeds']}{' (quick run)' if r.get('quick') else ''}; nablab {v['nablab']}, "
+             f"numpy {v['numpy']}, {v['machine']}"]
+    return [Heading(1, f"{r['experiment']}: {r['title']}"), Paragraph("  \n".join(x for x in lines if x)),
+            *kind_blocks, *(Figure(f, f.stem) for f in figures)]
+
+
+def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
+    """results.json, figures and summary.md from the files in the run directory."""
+    kind = kinds.get(spec.kind)
+    meta = run.spec()
     results = {"experiment": spec.name, "title": spec.title, "kind": spec.kind,
                "section": spec.section, "notebook": spec.notebook, "expect": spec.expect,
                "dataset": meta.get("dataset"), "seeds": spec.seeds, "quick": meta.get("quick", False),
-               **KIND_MODULES[spec.kind].summarize(spec, out)}
-    write_json(out / "results.json", results)
-    from ..report.plots import plot_run
-    from ..report.summary import write_summary
-    figures = plot_run(out)
-    write_summary(out, figures)
-    log(f"wrote {out / 'results.json'}, {out / 'summary.md'} and {len(figures)} figure(s)")
+               "overrides": meta.get("overrides", []), "wall_time_s": round(run.wall_time(), 2),
+               **kind.summarize(spec, run)}
+    run.write_results(results)
+    figures = kind.figures(results, run)
+    text = to_markdown(summary_blocks(results, meta, kind.summary(results), figures), "figures")
+    run.summary_file.write_text(text, encoding="utf-8")
+    log(f"wrote {run.path / run.RESULTS}, {run.summary_file} and {len(figures)} figure(s)")
     return results
 
 
 def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = False,
-        command: str = "", log=print) -> dict:
-    out = Path(out)
-    if (out / "spec.json").exists():
-        raise ConfigError(f"{out} already holds a run; use --resume {out} or another --out")
-    out.mkdir(parents=True, exist_ok=True)
+        command: str = "", overrides=(), log=print) -> dict:
+    """Create a run directory for ``spec`` at ``out`` and run it; return results.json's dict."""
+    run_dir = RunDir(out)
     start = time.perf_counter()
-    write_json(out / "spec.json", {"spec": spec_to_json(spec), "versions": versions(),
-                                   "dataset": dataset_info(spec), "quick": quick, "command": command,
-                                   "created": time.strftime("%Y-%m-%d %H:%M:%S")})
-    log(f"{spec.name}: {spec.title} → {out}")
-    return _execute_and_finish(spec, out, jobs, log, start)
+    data = kinds.get(spec.kind).dataset(spec.params)
+    run_dir.create({"spec": to_json(spec), "versions": versions(),
+                    "dataset": describe(data) if data is not None else None, "quick": quick,
+                    "overrides": list(overrides), "command": command,
+                    "created": time.strftime("%Y-%m-%d %H:%M:%S")})
+    log(f"{spec.name}: {spec.title} → {run_dir.path}")
+    return _execute_and_finish(spec, run_dir, jobs, log, start)
 
 
 def resume(out: str | Path, *, jobs: int = 1, log=print) -> dict:
-    out = Path(out)
-    if not (out / "spec.json").exists():
-        raise ConfigError(f"{out}: no spec.json here, so nothing to resume")
-    spec = spec_from_json(read_json(out / "spec.json")["spec"])
-    log(f"{spec.name}: resuming {out}")
-    return _execute_and_finish(spec, out, jobs, log, time.perf_counter())
+    """Continue a stopped run: only the tasks that are not done run."""
+    run_dir = RunDir(out)
+    if not run_dir.exists():
+        raise ConfigError(f"{run_dir.path}: no spec.json here, so nothing to resume")
+    spec = from_json(run_dir.spec().get("spec"), str(run_dir.path / run_dir.SPEC))
+    log(f"{spec.name}: resuming {run_dir.path}")
+    return _execute_and_finish(spec, run_dir, jobs, log, time.perf_counter())
 
 
-def _execute_and_finish(spec, out: Path, jobs: int, log, start: float) -> dict:
-    """Run what is left; unless interrupted, write the results and add this session's wall time."""
-    statuses = execute(spec, out, jobs, log)
-    if "interrupted" in statuses.values():
-        log(f"interrupted; continue with: nablab run --resume {out}")
+def _execute_and_finish(spec, run_dir: RunDir, jobs: int, log, start: float) -> dict:
+    """Run what is left; record this session's wall time; unless interrupted, write the results."""
+    statuses = execute(spec, run_dir, jobs, log)
+    interrupted = "interrupted" in statuses.values()
+    run_dir.add_session(time.perf_counter() - start, "interrupted" if interrupted else "finished")
+    if interrupted:
+        log(f"interrupted; continue with: nablab run --resume {run_dir.path}")
         return {}
-    results = finish(spec, out, log)
-    meta = read_json(out / "spec.json")
-    meta.setdefault("wall_time_s", []).append(round(time.perf_counter() - start, 2))
-    write_json(out / "spec.json", meta)
-    return results
+    return finish(spec, run_dir, log)
+
+
+def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), jobs: int = 1,
+                command: str = "", log=print) -> dict[str, RunDir]:
+    """{name: finished RunDir} for each experiment: a run from ``reuse`` (run directories or
+    folders of them), else ``folder/<name>`` — reused when finished, resumed when stopped,
+    run when missing. Returns only when every run has its results."""
+    reused = find_runs(reuse)
+    runs = {}
+    for name in names:
+        if name in reused:
+            log(f"reusing {reused[name].path}")
+            runs[name] = reused[name]
+            continue
+        target = RunDir(Path(folder) / name)
+        if target.has_results():
+            log(f"reusing {target.path}")
+        elif target.exists():
+            resume(target.path, jobs=jobs, log=log)
+        else:
+            run(resolve(name, quick=quick), target.path, jobs=jobs, quick=quick, command=command, log=log)
+        if not target.has_results():          # a task was interrupted (Ctrl-C): stop here
+            raise RunInterrupted(f"{name} was interrupted; the same command continues it")
+        runs[name] = target
+    return runs

@@ -1,12 +1,16 @@
 """Experiments as data: frozen dataclasses loaded from catalog/*.toml and checked field by field.
 
-A classification experiment has ``[defaults]`` (a RunSpec) and ``[[variants]]`` that override
-some of its fields, each with a ``label``. Other kinds (regression, init-histograms,
-depth-gradients, optimizer-paths) have a ``[params]`` table of their own dataclass.
+Every experiment has an ``[experiment]`` table (ExperimentSpec) and the tables of its kind:
+a classification experiment has ``[defaults]`` (a RunSpec) and ``[[variants]]`` overriding
+some of its fields, each with a ``label`` (shown), a ``key`` (stable: folders, the report)
+and, where the course publishes one, its ``course`` result (a value or a [low, high] range).
+Other kinds have a ``[params]`` table of their own dataclass (in their module in kinds/).
+The component specs here (data, model, optimizer, training) are shared by the kinds.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..data.specs import SPECS
@@ -17,13 +21,17 @@ from ..train.probes import PROBES
 from ..train.sampling import SAMPLERS
 from .validate import fail, require
 
-KINDS = ("classify", "regression", "init-histograms", "depth-gradients", "optimizer-paths",
-         "im2col-demo", "conv-speed", "filters")
 ARCHS = ("mlp", "simple_convnet", "double_convnet", "deep_convnet", "lenet", "alexnet_small")
 
 
+def finite(v) -> bool:
+    return isinstance(v, (int, float)) and math.isfinite(v)
+
+
 def check_nets(where: str, activations, inits) -> None:
-    """Every activation name and every init of a sweep must be known."""
+    """Every activation name and every init of a sweep must be known (and the lists non-empty)."""
+    require(where, "activations", list(activations), len(activations) > 0, "a non-empty list")
+    require(where, "inits", list(inits), len(inits) > 0, "a non-empty list")
     for a in activations:
         require(where, "activations", a, a in ACTIVATIONS, f"in {sorted(ACTIVATIONS)}")
     for init in inits:
@@ -92,7 +100,7 @@ class OptimizerSpec:
 
     def check(self, where):
         require(where, "name", self.name, self.name in OPTIMIZERS, f"one of {sorted(OPTIMIZERS)}")
-        require(where, "lr", self.lr, self.lr > 0, "> 0")
+        require(where, "lr", self.lr, finite(self.lr) and self.lr > 0, "> 0")
 
     def kwargs(self) -> dict:
         keys = ("momentum", "alpha", "betas", "eps", "weight_decay", "initial_accumulator_value")
@@ -121,7 +129,7 @@ class TrainSpec:
                 "one of ['subset', 'batch', 'full']")
         require(where, "regularizer", self.regularizer, self.regularizer in (None, "l1", "l2"),
                 "'l1' or 'l2'")
-        require(where, "lam", self.lam, self.lam >= 0, ">= 0")
+        require(where, "lam", self.lam, finite(self.lam) and self.lam >= 0, ">= 0")
         require(where, "trainable", self.trainable, self.trainable in ("all", "course-keys"),
                 "'all' or 'course-keys'")
         unknown = sorted(set(self.probes) - set(PROBES))
@@ -130,132 +138,20 @@ class TrainSpec:
 
 @dataclass(frozen=True)
 class RunSpec:
+    """One variant of a classification experiment."""
     label: str = "run"
+    key: str = ""                         # filled from the label when the TOML gives none
+    course: float | tuple[float, float] | None = None   # the course's result: value or range
     note: str = ""
     data: DataSpec = field(default_factory=DataSpec)
     model: ModelSpec = field(default_factory=ModelSpec)
     optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
     train: TrainSpec = field(default_factory=TrainSpec)
 
-
-# -- kinds other than classification --------------------------------------------------------
-
-@dataclass(frozen=True)
-class RegressionParams:
-    """1_3: online SGD on f(x) = 3·x0 + 2·x1 with a 2-10-1 net."""
-    samples: int = 100000
-    steps: int = 1000
-    hidden: int = 10
-    lr: float = 0.07
-    activation: str = "relu"
-    low: float = 0.0
-    high: float = 1.0
-
     def check(self, where):
-        require(where, "steps", self.steps, self.steps >= 1, ">= 1")
-        require(where, "lr", self.lr, self.lr > 0, "> 0")
-        require(where, "activation", self.activation, self.activation in ACTIVATIONS,
-                f"one of {sorted(ACTIVATIONS)}")
-        require(where, "high", self.high, self.high > self.low, "> low")
-
-
-@dataclass(frozen=True)
-class InitHistParams:
-    """Activation distributions of a deep net at initialisation (no training)."""
-    layers: int = 5
-    width: int = 100
-    samples: int = 1000
-    activations: tuple[str, ...] = ("sigmoid", "tanh", "relu")
-    inits: tuple[str | float, ...] = (1.0, 0.01, "xavier", "he")
-
-    def check(self, where):
-        for name in ("layers", "width", "samples"):
-            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
-        check_nets(where, self.activations, self.inits)
-
-
-@dataclass(frozen=True)
-class DepthParams:
-    """Per-layer gradient norms of deep nets on one real batch, at init and after training."""
-    depth: int = 10
-    width: int = 100
-    batch_size: int = 100
-    train_iters: int = 300
-    lr: float = 0.1
-    activations: tuple[str, ...] = ("sigmoid", "relu")
-    inits: tuple[str | float, ...] = (0.01, "xavier", "he")
-    batchnorm: tuple[bool, ...] = (False, True)
-    data: DataSpec = field(default_factory=DataSpec)
-
-    def check(self, where):
-        require(where, "depth", self.depth, self.depth >= 2, ">= 2")
-        require(where, "lr", self.lr, self.lr > 0, "> 0")
-        check_nets(where, self.activations, self.inits)
-
-
-@dataclass(frozen=True)
-class PathOptimizer:
-    label: str
-    optimizer: OptimizerSpec
-
-
-@dataclass(frozen=True)
-class PathParams:
-    """Optimizer paths on f(x, y) = x²/a + y² (the book's 2-D function), from a start point."""
-    a: float = 20.0
-    start: tuple[float, float] = (-7.0, 2.0)
-    steps: int = 30
-    optimizers: tuple[PathOptimizer, ...] = ()
-
-    def check(self, where):
-        require(where, "a", self.a, self.a > 0, "> 0")
-        require(where, "steps", self.steps, self.steps >= 1, ">= 1")
-        require(where, "optimizers", len(self.optimizers), len(self.optimizers) > 0, "non-empty")
-
-
-@dataclass(frozen=True)
-class Im2colParams:
-    """The course's im2col demo: a (2, 1, 4, 4) input of integers 0–99 and a 3×3 filter."""
-    shape: tuple[int, int, int, int] = (2, 1, 4, 4)
-    kernel: int = 3
-    stride: int = 1
-    padding: int = 0
-    seed: int = 0
-
-    def check(self, where):
-        require(where, "kernel", self.kernel, 1 <= self.kernel <= self.shape[2] + 2 * self.padding,
-                "between 1 and the padded input height")
-        require(where, "stride", self.stride, self.stride >= 1, ">= 1")
-
-
-@dataclass(frozen=True)
-class ConvSpeedParams:
-    """im2col by naive loops, the book's method and sliding windows: time, memory, equality."""
-    shapes: tuple[tuple[int, int, int, int], ...] = ((100, 1, 28, 28), (100, 16, 28, 28))
-    kernel: int = 3
-    padding: int = 1
-    repeats: int = 5
-    naive_max_samples: int = 10        # the naive loops run on this many samples and are scaled
-
-    def check(self, where):
-        require(where, "repeats", self.repeats, self.repeats >= 1, ">= 1")
-
-
-@dataclass(frozen=True)
-class FiltersParams:
-    """First-layer filters of SimpleConvNet before and after training, and one image's maps."""
-    iters: int = 300
-    lr: float = 0.001
-    data: DataSpec = field(default_factory=lambda: DataSpec(n_train=5000, n_test=1000, flatten=False))
-
-    def check(self, where):
-        require(where, "iters", self.iters, self.iters >= 1, ">= 1")
-        require(where, "lr", self.lr, self.lr > 0, "> 0")
-
-
-PARAMS = {"regression": RegressionParams, "init-histograms": InitHistParams,
-          "depth-gradients": DepthParams, "optimizer-paths": PathParams,
-          "im2col-demo": Im2colParams, "conv-speed": ConvSpeedParams, "filters": FiltersParams}
+        if isinstance(self.course, tuple):
+            lo, hi = self.course
+            require(where, "course", list(self.course), 0 <= lo <= hi <= 1, "[low, high] within [0, 1]")
 
 
 @dataclass(frozen=True)
@@ -268,6 +164,5 @@ class ExperimentSpec:
     description: str = ""
     expect: str = ""                      # the course's result, in words (for summaries)
     seeds: int = 1
-    runs: tuple[RunSpec, ...] = ()
-    params: object = None
+    params: object = None                 # the kind's parameters (classification: ClassifyParams)
     source: str = ""                      # the catalog file it came from

@@ -4,16 +4,29 @@
 refused), checks each value against the field's type annotation (int, float, str,
 bool, tuples of those, unions, nested dataclasses), then calls the class's own
 ``check(where)`` for ranges. Every error is a ConfigError naming the place:
-``catalog/optimizers.toml: variants[1].optimizer.lr must be > 0; got -0.1``.
+``catalog/optimizers.toml: variants[1].optimizer.lr must be > 0; got -0.1`` (the form of
+nablab.checks everywhere).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import types
 import typing
 
+from ..checks import fail as fail_check
 from ..errors import ConfigError
+
+SET = "--set"                       # the place name of command-line overrides
+
+
+def at(where: str, name: str) -> str:
+    """The place of field ``name`` inside ``where``: 'variants[1].optimizer' + 'lr' →
+    'variants[1].optimizer.lr'; under ``--set`` as the user typed it: '--set optimizer.lr'."""
+    if not where:
+        return name
+    return f"{where} {name}" if where == SET else f"{where}.{name}"
 
 
 def fail(where: str, message: str):
@@ -27,12 +40,11 @@ def build(cls, data: dict, where: str):
     names = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(data) - set(names))
     if unknown:
-        fail(f"{where}.{unknown[0]}" if where else unknown[0],
-             f"is not a known field; expected one of {names}")
+        fail(at(where, unknown[0]), f"is not a known field; expected one of {names}")
     values = {}
     for name in names:
         if name in data:
-            values[name] = convert(hints[name], data[name], f"{where}.{name}" if where else name)
+            values[name] = convert(hints[name], data[name], at(where, name))
     obj = cls(**values)
     if hasattr(obj, "check"):
         obj.check(where)
@@ -92,9 +104,9 @@ def convert(tp, value, where: str):
 
 
 def require(where: str, name: str, value, ok: bool, expected: str) -> None:
-    """Range check helper for ``check`` methods."""
+    """Range check for ``check`` methods, in the message form of nablab.checks."""
     if not ok:
-        fail(f"{where}.{name}" if where else name, f"must be {expected}; got {value!r}")
+        fail_check(at(where, name), expected, value)
 
 
 def as_dict(obj) -> dict:
@@ -108,3 +120,19 @@ def as_dict(obj) -> dict:
             return {k: plain(x) for k, x in v.items()}
         return v
     return plain(obj)
+
+
+def deep_merge(base: dict, over: dict) -> dict:
+    """``base`` with ``over`` laid on top, nested tables merged key by key (copies, no mutation)."""
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def nested(path: list[str], value) -> dict:
+    """['optimizer', 'lr'], 0.05 → {'optimizer': {'lr': 0.05}}."""
+    out = value
+    for k in reversed(path):
+        out = {k: out}
+    return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import probability
 from ..errors import ConfigError
 from ..functional import sigmoid
 from .base import Layer
@@ -57,9 +58,7 @@ class LeakyReLU(Layer):
 
     def __init__(self, negative_slope: float = 0.01):
         super().__init__()
-        if not 0 <= negative_slope < 1:
-            raise ConfigError(f"LeakyReLU: negative_slope must be in [0, 1); got {negative_slope}")
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = probability("LeakyReLU: negative_slope", negative_slope)
 
     def forward(self, x):
         positive = x > 0

@@ -56,8 +56,18 @@ class Layer:
         for p in self.parameters():
             p.zero_grad()
 
+    def modules(self) -> Iterator["Layer"]:
+        """This layer and every layer inside it, depth first (a leaf yields only itself)."""
+        yield self
+
+    def leaves(self) -> list["Layer"]:
+        """The layers that compute, in the order forward runs them (containers left out)."""
+        return [m for m in self.modules() if not isinstance(m, Sequential)]
+
     def train(self, mode: bool = True) -> "Layer":
-        self.training = mode
+        """Training mode (dropout drops, BN uses batch statistics) for every module inside."""
+        for m in self.modules():
+            m.training = mode
         return self
 
     def eval(self) -> "Layer":
@@ -101,6 +111,12 @@ def check_input(layer: Layer, x: np.ndarray, expected: tuple) -> None:
         raise ShapeError(f"{type(layer).__name__} expected input {want}; got {shape_str(x.shape)}")
 
 
+def check_image(layer: Layer, x: np.ndarray) -> None:
+    """Raise ShapeError unless x is a batch of images (N, C, H, W)."""
+    if x.ndim != 4:
+        raise ShapeError(f"{type(layer).__name__} expected input (N, C, H, W); got {shape_str(x.shape)}")
+
+
 class Sequential(Layer):
     """Layers applied in order; backward runs them in reverse.
 
@@ -133,11 +149,10 @@ class Sequential(Layer):
     def buffers(self) -> list[Buffer]:
         return [b for layer in self.layers for b in layer.buffers()]
 
-    def train(self, mode: bool = True) -> "Sequential":
-        self.training = mode
+    def modules(self) -> Iterator[Layer]:
+        yield self
         for layer in self.layers:
-            layer.train(mode)
-        return self
+            yield from layer.modules()
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Keys are ``"<index>.<name>"``, e.g. ``"0.W"``, ``"1.gamma"``."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError, ShapeError, shape_str
+from ..checks import positive, positive_int, probability
+from ..errors import ShapeError, shape_str
 from ..parameter import Buffer, Parameter
 from .base import Layer
 
@@ -35,13 +36,9 @@ class BatchNorm(Layer):
     def __init__(self, num_features: int, *, eps: float = 1e-5, momentum: float = 0.1,
                  dtype=np.float32):
         super().__init__()
-        if not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ConfigError(f"BatchNorm: num_features must be a positive int; got {num_features!r}")
-        if not eps > 0:
-            raise ConfigError(f"BatchNorm: eps must be > 0; got {eps}")
-        if not 0 <= momentum <= 1:
-            raise ConfigError(f"BatchNorm: momentum must be in [0, 1]; got {momentum}")
-        self.num_features, self.eps, self.momentum = int(num_features), float(eps), float(momentum)
+        self.num_features = positive_int("BatchNorm: num_features", num_features)
+        self.eps = positive("BatchNorm: eps", eps)
+        self.momentum = probability("BatchNorm: momentum", momentum, one=True)
         self.gamma = Parameter(np.ones(num_features, dtype=dtype), "gamma")
         self.beta = Parameter(np.zeros(num_features, dtype=dtype), "beta")
         self.running_mean = Buffer(np.zeros(num_features, dtype=dtype), "running_mean")

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError, ShapeError, shape_str
+from ..checks import as_rng, positive_int
+from ..errors import ConfigError, ShapeError
 from ..functional import conv_output_size
 from ..im2col import columns, columns_to_image
-from ..init import as_rng, resolve
+from ..init import resolve
 from ..parameter import Parameter
 from .base import Layer, check_input
-
-
-def positive_int(owner: str, name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ConfigError(f"{owner}: {name} must be an int >= {minimum}; got {value!r}")
-    return int(value)
 
 
 class Conv2d(Layer):
@@ -41,11 +36,11 @@ class Conv2d(Layer):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, *, stride: int = 1,
                  padding: int = 0, init="he", rng=None, dtype=np.float32):
         super().__init__()
-        self.in_channels = positive_int("Conv2d", "in_channels", in_channels)
-        self.out_channels = positive_int("Conv2d", "out_channels", out_channels)
-        self.kernel_size = positive_int("Conv2d", "kernel_size", kernel_size)
-        self.stride = positive_int("Conv2d", "stride", stride)
-        self.padding = positive_int("Conv2d", "padding", padding, minimum=0)
+        self.in_channels = positive_int("Conv2d: in_channels", in_channels)
+        self.out_channels = positive_int("Conv2d: out_channels", out_channels)
+        self.kernel_size = positive_int("Conv2d: kernel_size", kernel_size)
+        self.stride = positive_int("Conv2d: stride", stride)
+        self.padding = positive_int("Conv2d: padding", padding, minimum=0)
         self.init = init
         shape = (out_channels, in_channels, kernel_size, kernel_size)
         self.W = Parameter(resolve(init)(shape, rng=as_rng(rng), dtype=dtype), "W", is_weight=True)
@@ -124,8 +119,3 @@ def workspace(buffer, shape: tuple, dtype) -> tuple[np.ndarray, np.ndarray]:
     if buffer is None or buffer.dtype != dtype or buffer.size < size:
         buffer = np.empty(size, dtype=dtype)
     return buffer, buffer[:size].reshape(shape)
-
-
-def check_image(layer, x) -> None:
-    if x.ndim != 4:
-        raise ShapeError(f"{type(layer).__name__} expected input (N, C, H, W); got {shape_str(x.shape)}")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError
-from ..init import as_rng
+from ..checks import as_rng, probability
 from .base import Layer
 
 
@@ -25,9 +24,7 @@ class Dropout(Layer):
 
     def __init__(self, p: float = 0.5, *, inverted: bool = True, rng=None):
         super().__init__()
-        if not (isinstance(p, (int, float)) and 0 <= p < 1):
-            raise ConfigError(f"Dropout: p must be in [0, 1); got {p!r}")
-        self.p, self.inverted = float(p), bool(inverted)
+        self.p, self.inverted = probability("Dropout: p", p), bool(inverted)
         self.rng = as_rng(rng)
 
     def forward(self, x):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError
-from ..init import as_rng, resolve
+from ..checks import as_rng, positive_int
+from ..init import resolve
 from ..parameter import Parameter
 from .base import Layer, check_input
 
@@ -27,10 +27,8 @@ class Linear(Layer):
     def __init__(self, in_features: int, out_features: int, *, init="he", rng=None,
                  dtype=np.float32):
         super().__init__()
-        for name, v in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(v, (int, np.integer)) or v < 1:
-                raise ConfigError(f"Linear: {name} must be a positive int; got {v!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = positive_int("Linear: in_features", in_features)
+        self.out_features = positive_int("Linear: out_features", out_features)
         self.init = init
         weights = resolve(init)((in_features, out_features), rng=as_rng(rng), dtype=dtype)
         self.W = Parameter(weights, "W", is_weight=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import positive_int, require
 from ..errors import ConfigError, ShapeError
 from ..functional import conv_output_size
 from ..im2col import pad
-from .base import Layer
-from .conv import check_image, positive_int
+from .base import Layer, check_image
 
 
 def same_order(a: np.ndarray, b: np.ndarray) -> bool:
@@ -37,12 +37,11 @@ class _Pool2d(Layer):
     def __init__(self, kernel_size: int, stride: int | None = None, padding: int = 0):
         super().__init__()
         name = type(self).__name__
-        self.kernel_size = positive_int(name, "kernel_size", kernel_size)
-        self.stride = positive_int(name, "stride", kernel_size if stride is None else stride)
-        self.padding = positive_int(name, "padding", padding, minimum=0)
-        if self.padding > self.kernel_size // 2:
-            raise ConfigError(f"{name}: padding must be at most kernel_size // 2 = "
-                              f"{self.kernel_size // 2}; got {padding}")
+        self.kernel_size = positive_int(f"{name}: kernel_size", kernel_size)
+        self.stride = positive_int(f"{name}: stride", kernel_size if stride is None else stride)
+        self.padding = positive_int(f"{name}: padding", padding, minimum=0)
+        require(self.padding <= self.kernel_size // 2, f"{name}: padding",
+                f"at most kernel_size // 2 = {self.kernel_size // 2}", padding)
 
     def padded(self, x):
         """The input padded with ``pad_value`` and the output size (OH, OW)."""

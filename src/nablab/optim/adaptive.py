@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
+from ..checks import number, probability, require
 from . import functional as F
-from .base import Optimizer, check, is_number
-
-
-def _check_rate(owner, name, value):
-    return check(owner, name, value, is_number(value) and 0 <= value < 1, "in [0, 1)")
+from .base import Optimizer
 
 
 class AdaGrad(Optimizer):
@@ -24,8 +21,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, params, lr=0.01, *, eps=1e-10, initial_accumulator_value=0.0,
                  weight_decay=0.0):
-        check("AdaGrad", "initial_accumulator_value", initial_accumulator_value,
-              is_number(initial_accumulator_value) and initial_accumulator_value >= 0, ">= 0")
+        number("AdaGrad: initial_accumulator_value", initial_accumulator_value, low=0)
         super().__init__(params, lr=lr, eps=eps, weight_decay=weight_decay,
                          initial_accumulator_value=initial_accumulator_value)
 
@@ -39,7 +35,7 @@ class RMSProp(Optimizer):
     rule = staticmethod(F.rmsprop)
 
     def __init__(self, params, lr=0.01, *, alpha=0.99, eps=1e-8, weight_decay=0.0):
-        _check_rate("RMSProp", "alpha", alpha)
+        probability("RMSProp: alpha", alpha)
         super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay)
 
 
@@ -54,9 +50,11 @@ class Adam(Optimizer):
     rule = staticmethod(F.adam)
 
     def __init__(self, params, lr=1e-3, *, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        beta1, beta2 = betas
-        _check_rate(type(self).__name__, "betas[0]", beta1)
-        _check_rate(type(self).__name__, "betas[1]", beta2)
+        name = type(self).__name__
+        require(isinstance(betas, (tuple, list)) and len(betas) == 2, f"{name}: betas",
+                "two numbers (beta1, beta2)", betas)
+        beta1 = probability(f"{name}: betas[0]", betas[0])
+        beta2 = probability(f"{name}: betas[1]", betas[1])
         super().__init__(params, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
                          weight_decay=weight_decay, decoupled=False)
 

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import number, positive
 from ..errors import ConfigError
 from ..parameter import Parameter
-
-
-def check(owner: str, name: str, value, ok: bool, expected: str):
-    """Raise ConfigError('<owner>: <name> must be <expected>; got <value>') unless ok."""
-    if not ok:
-        raise ConfigError(f"{owner}: {name} must be {expected}; got {value!r}")
-    return value
-
-
-def is_number(v) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
 
 class Optimizer:
@@ -38,12 +28,10 @@ class Optimizer:
         for p in self.params:
             if not isinstance(p, Parameter):
                 raise ConfigError(f"{name}: expected Parameter objects; got {type(p).__name__}")
-        lr = hyper.get("lr")
-        check(name, "lr", lr, is_number(lr) and lr > 0, "> 0")
-        wd = hyper.get("weight_decay", 0.0)
-        check(name, "weight_decay", wd, is_number(wd) and wd >= 0, ">= 0")
+        positive(f"{name}: lr", hyper.get("lr"))
+        number(f"{name}: weight_decay", hyper.get("weight_decay", 0.0), low=0)
         if "eps" in hyper:
-            check(name, "eps", hyper["eps"], is_number(hyper["eps"]) and hyper["eps"] >= 0, ">= 0")
+            number(f"{name}: eps", hyper["eps"], low=0)
         self.hyper = hyper
         self.state: list[dict] = [{} for _ in self.params]
         self.steps = 0

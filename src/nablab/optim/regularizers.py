@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..checks import number
 
 
 class Regularizer:
     def __init__(self, lam: float):
-        if isinstance(lam, bool) or not isinstance(lam, (int, float)) or lam < 0:
-            raise ConfigError(f"{type(self).__name__}: lam must be a number >= 0; got {lam!r}")
-        self.lam = float(lam)
+        self.lam = number(f"{type(self).__name__}: lam", lam, low=0)
 
     @staticmethod
     def weights(params) -> list:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import functional as F
-from .base import Optimizer, check, is_number
+from ..checks import number, probability
+from .base import Optimizer
 
 
 class SGD(Optimizer):
@@ -33,7 +34,7 @@ class Momentum(Optimizer):
     rule = staticmethod(F.sgd)
 
     def __init__(self, params, lr, momentum=0.9, *, weight_decay=0.0):
-        check("Momentum", "momentum", momentum, is_number(momentum) and 0 <= momentum < 1, "in [0, 1)")
+        probability("Momentum: momentum", momentum)
         super().__init__(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
 
 
@@ -49,5 +50,5 @@ class Nesterov(Optimizer):
     rule = staticmethod(F.sgd)
 
     def __init__(self, params, lr, momentum=0.9, *, weight_decay=0.0):
-        check("Nesterov", "momentum", momentum, is_number(momentum) and 0 < momentum < 1, "in (0, 1)")
+        number("Nesterov: momentum", momentum, low=0, high=1, low_open=True, high_open=True)
         super().__init__(params, lr=lr, momentum=momentum, nesterov=True, weight_decay=weight_decay)

@@ -7,7 +7,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import ConfigError
-from ..init import as_rng
+from ..checks import as_rng
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray, floor: float = 1e-3) -> float:

@@ -19,7 +19,7 @@ from .gradcheck import gradcheck
 def _reseed(layer, seed: int) -> Callable[[], None]:
     """Make a random layer (one with an ``rng``) deterministic for finite differences."""
     def reset():
-        for sub in getattr(layer, "layers", [layer]):
+        for sub in layer.modules():
             if hasattr(sub, "rng"):
                 sub.rng = np.random.default_rng(seed)
     return reset

@@ -1,8 +1,11 @@
-"""Training: the loop, its history, diagnostics (probes) and checkpoints."""
+"""Training: one step, the loop over it, its hooks, history, diagnostics (probes) and checkpoints."""
 
 from .history import History
-from .loop import TrainingDiverged, accuracy, fit
+from .hooks import Checkpoints, Evaluate, Hook, Loop, ProgressBar, accuracy
+from .loop import TrainingDiverged, fit
 from .probes import PROBES, ProbeSet
 from .sampling import BatchSampler
+from .step import train_step
 
-__all__ = ["BatchSampler", "History", "PROBES", "ProbeSet", "TrainingDiverged", "accuracy", "fit"]
+__all__ = ["BatchSampler", "Checkpoints", "Evaluate", "History", "Hook", "Loop", "PROBES", "ProbeSet",
+           "ProgressBar", "TrainingDiverged", "accuracy", "fit", "train_step"]

@@ -20,8 +20,8 @@ META = "__meta__"
 
 
 def rng_layers(model) -> list:
-    """Layers that own a random generator (dropout), in model order."""
-    return [layer for layer in getattr(model, "layers", [model]) if hasattr(layer, "rng")]
+    """Layers that own a random generator (dropout), anywhere in the model, in model order."""
+    return [layer for layer in model.modules() if hasattr(layer, "rng")]
 
 
 def save_checkpoint(path: Path, *, model, optimizer, meta: dict) -> Path:

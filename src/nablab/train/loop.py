@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import signal
-import sys
 import threading
-import time
-from pathlib import Path
 
 import numpy as np
 
+from ..checks import is_int, one_of, positive_int, require
 from ..errors import ConfigError, NablabError
-from .checkpoint import load_checkpoint, save_checkpoint
 from .history import History
-from .probes import ProbeSet, trace_forward
+from .hooks import Checkpoints, Evaluate, Loop, ProgressBar
+from .probes import ProbeSet
 from .sampling import BatchSampler
+from .step import train_step
 
 TRAIN_ACC_ON = ("subset", "batch", "full")
-CHECKPOINT = "checkpoint.npz"
 
 
 class TrainingDiverged(NablabError):
@@ -29,17 +27,6 @@ class TrainingDiverged(NablabError):
         self.iteration, self.history = iteration, history
 
 
-def accuracy(model, x, y, batch: int = 500) -> float:
-    """Share of argmax(scores) == class, in evaluation mode (dropout off, BN running stats)."""
-    was_training = model.training
-    model.eval()
-    ids = y.argmax(axis=1) if y.ndim == 2 else y
-    hits = sum(int((model.forward(x[i:i + batch]).argmax(axis=1) == ids[i:i + batch]).sum())
-               for i in range(0, len(x), batch))
-    model.train(was_training)
-    return hits / max(len(x), 1)
-
-
 def unpack(data):
     if hasattr(data, "x_train"):
         return data.x_train, data.y_train, data.x_test, data.y_test
@@ -48,18 +35,18 @@ def unpack(data):
     raise ConfigError("data must be a Dataset or a tuple (x_train, y_train, x_test, y_test)")
 
 
-def check_settings(n: int, iters, epochs, batch_size, train_acc_on) -> int:
+def check_settings(n: int, iters, epochs, batch_size, train_acc_on, eval_every) -> int:
     """Validate fit's settings; return the number of iterations."""
     if (iters is None) == (epochs is None):
-        raise ConfigError(f"give exactly one of iters or epochs; got iters={iters}, epochs={epochs}")
-    if not isinstance(batch_size, int) or not 0 < batch_size <= n:
-        raise ConfigError(f"batch_size must be an int in [1, {n}]; got {batch_size!r}")
-    total = iters if iters is not None else epochs * (n // batch_size)
-    if not isinstance(total, int) or total < 1:
-        raise ConfigError(f"iters must be a positive int; got {total!r}")
-    if train_acc_on not in TRAIN_ACC_ON:
-        raise ConfigError(f"train_acc_on must be one of {list(TRAIN_ACC_ON)}; got {train_acc_on!r}")
-    return total
+        raise ConfigError(f"fit: give exactly one of iters or epochs; got iters={iters}, epochs={epochs}")
+    require(is_int(batch_size) and 0 < batch_size <= n, "fit: batch_size",
+            f"an int in [1, {n}] (the number of training samples)", batch_size)
+    total = iters if iters is not None else (epochs * (n // batch_size) if is_int(epochs) else epochs)
+    positive_int("fit: iters" if iters is not None else "fit: epochs × (samples // batch_size)", total)
+    one_of("fit: train_acc_on", train_acc_on, TRAIN_ACC_ON)
+    if eval_every is not None:
+        positive_int("fit: eval_every", eval_every)
+    return int(total)
 
 
 class _StopFlag:
@@ -85,100 +72,56 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
         probes=(), probe_at=None, probe_every: int | None = None, seed: int = 0,
         progress: bool = True, checkpoint_dir=None, checkpoint_every: int | None = None,
         resume: bool = True) -> History:
-    """Train ``model`` and return its History.
+    """Train ``model`` with ``train_step`` for ``iters`` (or ``epochs``); return its History.
 
-    iters / epochs: how long (one of them). sampler: "epoch" (shuffle, then consecutive
-    batches) or "replacement" (the course's ``np.random.choice(N, batch_size)``).
-    eval_every: iterations between evaluations (default: iters // 50). train_acc_on:
-    "subset" (a fixed random ``train_acc_samples`` of the training set), "batch" (the
-    current mini-batch, as the course's 2_2–2_4 notebooks) or "full".
-    regularizer: nl.optim.L1/L2 — its penalty is added to the loss, its gradient to the weights.
-    probes: names from nl.train.probes.PROBES, recorded at ``probe_at`` iterations or every
-    ``probe_every``. checkpoint_dir: write checkpoint.npz every ``checkpoint_every`` iterations
-    (default: each evaluation) and at the end; an existing one is resumed when ``resume``.
-    A NaN/inf loss raises TrainingDiverged; Ctrl-C stops cleanly with status "interrupted".
+    sampler "epoch" | "replacement" (the course's np.random.choice); eval_every (default
+    iters // 50) and train_acc_on "subset" | "batch" | "full": see Evaluate; regularizer
+    nl.optim.L1 / L2; probes (names in PROBES) at ``probe_at`` or every ``probe_every``;
+    checkpoint_dir: checkpoints every ``checkpoint_every`` (default eval_every), resumed when
+    ``resume``. NaN/inf raises TrainingDiverged; Ctrl-C ends with status "interrupted".
     """
-    x_train, y_train, x_test, y_test = unpack(data)
-    n = len(x_train)
-    total = check_settings(n, iters, epochs, batch_size, train_acc_on)
+    x_train, y_train, *_ = split = unpack(data)
+    total = check_settings(len(x_train), iters, epochs, batch_size, train_acc_on, eval_every)
     eval_every = eval_every or max(total // 50, 1)
-    checkpoint_every = checkpoint_every or eval_every
-    probe_set = ProbeSet(probes, probe_at, probe_every) if probes else None
     rng = np.random.default_rng(seed)
-    batches = BatchSampler(n, batch_size, sampler, rng)
-    fixed = rng.choice(n, min(train_acc_samples, n), replace=False) if train_acc_on == "subset" else None
-    params = model.parameters()
-    history, start, elapsed = History(info={"iters": total, "batch_size": batch_size,
-                                            "sampler": sampler, "train_acc_on": train_acc_on}), 0, 0.0
-    path = Path(checkpoint_dir) / CHECKPOINT if checkpoint_dir else None
-    if path is not None:
-        for stale in path.parent.glob(f".{CHECKPOINT}.*.part"):   # left by a killed process
-            stale.unlink()
-    if path is not None and resume and path.exists():
-        meta = load_checkpoint(path, model=model, optimizer=optimizer)
-        start, elapsed = meta["iteration"], meta["elapsed_s"]
-        history = History.from_dict(meta["history"])
-        rng.bit_generator.state = meta["rng"]
-        batches.restore(meta["sampler"])
+    loop = Loop(model, optimizer, total, rng, BatchSampler(len(x_train), batch_size, sampler, rng),
+                History(info={"iters": total, "batch_size": batch_size, "sampler": sampler,
+                              "train_acc_on": train_acc_on}))
+    hooks = [Evaluate(split, eval_every, train_acc_on, train_acc_samples, rng), ProgressBar(progress),
+             Checkpoints(checkpoint_dir, checkpoint_every or eval_every, resume)]
+    watcher = ProbeSet(probes, probe_at, probe_every) if probes else None
+    return run_loop(loop, hooks, loss, regularizer, watcher, x_train, y_train)
 
-    def checkpoint(it):
-        if path is not None:
-            save_checkpoint(path, model=model, optimizer=optimizer, meta={
-                "iteration": it, "elapsed_s": elapsed + time.perf_counter() - t0,
-                "rng": rng.bit_generator.state, "sampler": batches.state(), "history": history.to_dict()})
 
-    from tqdm import tqdm
-    bar = tqdm(total=total, initial=start, disable=not (progress and sys.stderr.isatty()),
-               desc="train", leave=False)
-    t0 = time.perf_counter()
-    model.train()
-    it = start
+def run_loop(loop: Loop, hooks: list, loss, regularizer, watcher, x_train, y_train) -> History:
+    """The loop itself: sample a batch, ``train_step``, then every hook; stop on NaN or Ctrl-C."""
+    for hook in hooks:
+        hook.start(loop)
+    loop.model.train()
     # Overflow inside a diverging step is reported once, as TrainingDiverged naming the
-    # iteration (the loss check below), instead of as scattered numpy warnings.
-    with _StopFlag() as stop, bar, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for it in range(start + 1, total + 1):
-            idx = batches.next()
-            x, t = x_train[idx], y_train[idx]
-            traced = probe_set is not None and probe_set.wants(it)
-            scores, outputs = trace_forward(model, x) if traced else (model.forward(x), None)
-            value = loss.forward(scores, t)
-            if regularizer is not None:
-                value += regularizer.penalty(params)
+    # iteration, instead of as scattered numpy warnings.
+    with _StopFlag() as stop, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for it in range(loop.start + 1, loop.total + 1):
+            idx = loop.batches.next()
+            loop.batch = x_train[idx], y_train[idx]
+            watch = watcher.watch(it) if watcher is not None and watcher.wants(it) else None
+            value = train_step(loop.model, loss, loop.optimizer, *loop.batch, regularizer, watch=watch)
+            loop.history.losses.append(value)
             if not np.isfinite(value):
-                history.losses.append(float(value))
-                history.status = "diverged"
-                checkpoint(it - 1)
-                raise TrainingDiverged(it, value, history)
-            model.backward(loss.backward())
-            if regularizer is not None:
-                regularizer.add_gradient(params)
-            if traced:
-                history.probes += probe_set.after_backward(model, it, outputs)
-                probe_set.before_step(model)
-            optimizer.step()
-            if traced:
-                history.probes += probe_set.after_step(model, it)
-            model.zero_grad()
-            history.losses.append(float(value))
-            if it % eval_every == 0 or it == total:
-                # the course's "training accuracy" is the current batch's (train_acc_on="batch")
-                train_x, train_y = ((x, t) if train_acc_on == "batch" else
-                                    (x_train[fixed], y_train[fixed]) if fixed is not None else
-                                    (x_train, y_train))
-                point = {"iteration": it, "epoch": round(it * batch_size / n, 4), "loss": float(value),
-                         # training-sized batches: layers reuse their buffers (Conv2d)
-                         "train_acc": accuracy(model, train_x, train_y, batch_size),
-                         "test_acc": accuracy(model, x_test, y_test, batch_size),
-                         "time_s": round(elapsed + time.perf_counter() - t0, 4)}
-                history.points.append(point)
-                bar.set_postfix(loss=f"{value:.3f}", test_acc=f"{point['test_acc']:.3f}")
-            bar.update(1)
+                end(loop, hooks, "diverged")
+                raise TrainingDiverged(it, value, loop.history)
+            loop.history.probes += watch.records if watch is not None else []
+            loop.iteration = it
+            for hook in hooks:
+                hook.after_iteration(loop, it)
             if stop.set:
-                history.status = "interrupted"
-                checkpoint(it)
-                return history
-            if it % checkpoint_every == 0 and it < total:
-                checkpoint(it)
-    history.status = "finished"
-    checkpoint(total)
-    return history
+                return end(loop, hooks, "interrupted")
+    return end(loop, hooks, "finished")
+
+
+def end(loop: Loop, hooks: list, status: str) -> History:
+    """Close the loop: the status into the history, then every hook's ``end`` (checkpoint, bar)."""
+    loop.history.status = status
+    for hook in hooks:
+        hook.end(loop)
+    return loop.history

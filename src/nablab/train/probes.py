@@ -11,7 +11,8 @@ update_ratio   ‖ΔW‖ / ‖W‖ of each weight for this step (≈1e-3 is heal
 bn_stats       mean running mean / running var, mean γ and β of each BatchNorm   after backward
 =============  ===============================================================  =============
 
-A probe costs nothing at iterations it does not want: the loop asks ``wants(it)`` first.
+A probe costs nothing at iterations it does not want: the loop asks ``wants(it)`` first
+and only then passes a ``watch(it)`` to ``train_step``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,11 @@ def histogram(a: np.ndarray, layer) -> tuple[list[int], list[float]]:
 
 
 class ProbeSet:
-    """The probes asked for, and the iterations they run at (a list, or every N)."""
+    """The probes asked for, and the iterations they run at (a list, or every N).
+
+    ``watch(it)`` gives the observer that ``train_step`` calls at iteration ``it``; its
+    ``records`` are what that step measured.
+    """
 
     def __init__(self, names, at=None, every: int | None = None):
         self.names = tuple(names)
@@ -48,60 +53,68 @@ class ProbeSet:
             raise ConfigError(f"unknown probe(s) {unknown}; expected some of {list(PROBES)}")
         self.at = set(at or ())
         self.every = every
-        self._before: dict[int, np.ndarray] = {}
 
     def wants(self, it: int) -> bool:
         return bool(self.names) and (it in self.at or bool(self.every and it % self.every == 0))
 
-    def after_backward(self, model, it: int, outputs: list[np.ndarray]) -> list[dict]:
-        layers = list(getattr(model, "layers", [model]))
-        records = []
-        for i, (layer, out) in enumerate(zip(layers, outputs)):
-            base = {"iteration": it, "layer": i, "kind": type(layer).__name__}
-            if "activations" in self.names and isinstance(layer, ACTIVATION_TYPES):
-                counts, edges = histogram(out, layer)
-                records.append(dict(base, probe="activations", mean=float(out.mean()),
-                                    std=float(out.std()), hist=counts, range=edges))
-            if "dead_relu" in self.names and isinstance(layer, ReLU):
-                alive = (out.reshape(len(out), -1) > 0).any(axis=0)
-                records.append(dict(base, probe="dead_relu", dead_share=float(1 - alive.mean()),
-                                    zero_share=float((out <= 0).mean())))
-            if "bn_stats" in self.names and isinstance(layer, BatchNorm):
-                records.append(dict(base, probe="bn_stats",
-                                    running_mean=float(np.abs(layer.running_mean.data).mean()),
-                                    running_var=float(layer.running_var.data.mean()),
-                                    gamma=float(layer.gamma.data.mean()),
-                                    beta=float(layer.beta.data.mean())))
-            if "grad_norms" in self.names:
-                for p in layer.parameters():
-                    if p.is_weight:
-                        records.append(dict(base, probe="grad_norms", param=p.name,
-                                            norm=float(np.linalg.norm(p.grad))))
-        return records
+    def watch(self, it: int) -> "Watch":
+        return Watch(self.names, it)
 
-    def before_step(self, model) -> None:
+
+class Watch:
+    """One step's observer: traced forward, gradients after backward, weights around the update.
+
+    Layers are numbered in the order forward runs them (``model.leaves()``), nested
+    Sequentials included.
+    """
+
+    def __init__(self, names: tuple[str, ...], it: int):
+        self.names, self.it = names, it
+        self.records: list[dict] = []
+        self._outputs: list[np.ndarray] = []
+        self._before: dict[int, np.ndarray] = {}
+
+    def forward(self, model, x: np.ndarray) -> np.ndarray:
+        """model.forward(x), keeping every layer's output."""
+        for layer in model.leaves():
+            x = layer.forward(x)
+            self._outputs.append(x)
+        return x
+
+    def after_backward(self, model) -> None:
+        for i, (layer, out) in enumerate(zip(model.leaves(), self._outputs)):
+            self.records += self.layer_records(i, layer, out)
         if "update_ratio" in self.names:
             self._before = {id(p): p.data.copy() for p in model.parameters() if p.is_weight}
 
-    def after_step(self, model, it: int) -> list[dict]:
-        if "update_ratio" not in self.names:
-            return []
+    def layer_records(self, i: int, layer, out: np.ndarray) -> list[dict]:
+        base = {"iteration": self.it, "layer": i, "kind": type(layer).__name__}
         records = []
-        for i, layer in enumerate(getattr(model, "layers", [model])):
+        if "activations" in self.names and isinstance(layer, ACTIVATION_TYPES):
+            counts, edges = histogram(out, layer)
+            records.append(dict(base, probe="activations", mean=float(out.mean()),
+                                std=float(out.std()), hist=counts, range=edges))
+        if "dead_relu" in self.names and isinstance(layer, ReLU):
+            alive = (out.reshape(len(out), -1) > 0).any(axis=0)
+            records.append(dict(base, probe="dead_relu", dead_share=float(1 - alive.mean()),
+                                zero_share=float((out <= 0).mean())))
+        if "bn_stats" in self.names and isinstance(layer, BatchNorm):
+            records.append(dict(base, probe="bn_stats",
+                                running_mean=float(np.abs(layer.running_mean.data).mean()),
+                                running_var=float(layer.running_var.data.mean()),
+                                gamma=float(layer.gamma.data.mean()), beta=float(layer.beta.data.mean())))
+        if "grad_norms" in self.names:
+            records += [dict(base, probe="grad_norms", param=p.name, norm=float(np.linalg.norm(p.grad)))
+                        for p in layer.parameters() if p.is_weight]
+        return records
+
+    def after_step(self, model) -> None:
+        if "update_ratio" not in self.names:
+            return
+        for i, layer in enumerate(model.leaves()):
             for p in layer.parameters():
                 if id(p) in self._before:
                     old = self._before[id(p)]
                     ratio = np.linalg.norm(p.data - old) / max(np.linalg.norm(old), 1e-12)
-                    records.append({"iteration": it, "layer": i, "kind": type(layer).__name__,
-                                    "probe": "update_ratio", "param": p.name, "ratio": float(ratio)})
-        self._before = {}
-        return records
-
-
-def trace_forward(model, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """model.forward(x), also returning every layer's output (what Sequential.forward does)."""
-    outputs = []
-    for layer in getattr(model, "layers", [model]):
-        x = layer.forward(x)
-        outputs.append(x)
-    return x, outputs
+                    self.records.append({"iteration": self.it, "layer": i, "kind": type(layer).__name__,
+                                         "probe": "update_ratio", "param": p.name, "ratio": float(ratio)})

@@ -1,82 +1,48 @@
-"""Classification experiments: each variant × seed trained with nl.fit, then summarised."""
+"""Classification experiments: each variant × seed trained with nl.fit, then summarised.
+
+TOML: ``[defaults]`` (a RunSpec) and ``[[variants]]`` laid over it; see experiments/spec.py.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from ... import models, optim
-from ...layers import Linear, SoftmaxCrossEntropy
+from ...document import Items, Table
+from ...layers import SoftmaxCrossEntropy
+from ...plotting import grid, histogram, pyplot, save
+from ...rundir import folder_name
 from ...train import History, TrainingDiverged, fit
-from ..common import data_for, slug
+from ..builders import build, parameter_count
+from ..datasets import data_for
+from ..spec import RunSpec
+from ..validate import SET, build as build_spec, deep_merge, fail, nested
+from .base import Kind
 
 CHECKPOINTS = (100, 300, 500, 1000, 2000)       # CURRICULUM.md §7b
+QUICK_ITERS = 60
 
 
-def build_model(m, input_shape: tuple, n_out: int, rng):
-    """The network of a ModelSpec for inputs of ``input_shape`` (without the batch axis)."""
-    if m.arch == "mlp":
-        return models.mlp(int(np.prod(input_shape)), m.hidden, n_out, activation=m.activation,
-                          init=m.init, batchnorm=m.batchnorm, dropout=m.dropout,
-                          dropout_inverted=m.dropout_inverted, rng=rng)
-    kw = {"input_shape": tuple(input_shape), "n_classes": n_out, "init": m.init, "rng": rng}
-    if m.arch in ("simple_convnet", "double_convnet", "deep_convnet"):
-        kw["hidden"] = m.hidden[0]
-    if m.arch == "double_convnet":
-        kw["arranged"] = m.arranged
-    if m.arch in ("deep_convnet", "alexnet_small"):
-        kw["dropout"] = m.dropout
-    if m.arch == "deep_convnet":
-        kw["dropout_inverted"] = m.dropout_inverted
-    if m.arch == "alexnet_small":
-        kw["global_pool"] = m.global_pool
-    return models.BUILDERS[m.arch](**kw)
+@dataclass(frozen=True)
+class ClassifyParams:
+    runs: tuple[RunSpec, ...] = ()
 
 
-def build(run, input_shape: tuple, n_out: int, seed: int):
-    """Model, optimizer and regularizer of a RunSpec."""
-    net = build_model(run.model, input_shape, n_out, np.random.default_rng(seed))
-    params = net.parameters()
-    if run.train.trainable == "course-keys":
-        # the notebooks update only W1..W3, b1..b3: later layers and BN's γ, β stay as initialised
-        linears = [layer for layer in net if isinstance(layer, Linear)][:3]
-        params = [p for layer in linears for p in layer.parameters()]
-    opt = optim.create(run.optimizer.name, params, **run.optimizer.kwargs())
-    reg = {"l1": optim.L1, "l2": optim.L2}[run.train.regularizer](run.train.lam) \
-        if run.train.regularizer else None
-    return net, opt, reg
-
-
-def tasks(spec) -> list[tuple[str, int]]:
-    return [(run.label, seed) for run in spec.runs for seed in range(spec.seeds)]
-
-
-def history_path(out, label: str, seed: int):
-    return out / "history" / slug(label) / f"seed{seed}.json"
-
-
-def run_task(spec, task, out, progress: bool = False) -> str:
-    label, seed = task
-    run = next(r for r in spec.runs if r.label == label)
-    ds = data_for(run.data)
-    net, opt, reg = build(run, ds.x_train.shape[1:], len(ds.classes), seed)
-    t = run.train
-    try:
-        history = fit(net, SoftmaxCrossEntropy(), opt, ds, iters=t.iters, batch_size=t.batch_size,
-                      sampler=t.sampler, eval_every=t.eval_every, train_acc_on=t.train_acc_on,
-                      regularizer=reg, probes=t.probes, probe_at=t.probe_at, seed=seed,
-                      progress=progress,
-                      checkpoint_dir=out / "checkpoints" / slug(label) / f"seed{seed}")
-    except TrainingDiverged as e:       # a result too: e.g. no BN with weight std 1
-        history = e.history
-        history.info["diverged_at"] = e.iteration
-    history.info.update(label=label, seed=seed)
-    history.save(history_path(out, label, seed))
-    return history.status
-
-
-def done(spec, task, out) -> bool:
-    path = history_path(out, *task)
-    return path.exists() and History.load(path).status in ("finished", "diverged")
+def quick_run(run: dict) -> dict:
+    """Shrink a run to seconds: few iterations, small data subsets."""
+    train = run.setdefault("train", {})
+    cnn = run.get("model", {}).get("arch", "mlp") != "mlp"
+    iters = min(train.get("iters", 2000), QUICK_ITERS // 3 if cnn else QUICK_ITERS)
+    train["iters"] = iters
+    train["eval_every"] = max(1, iters // (2 if cnn else 6))
+    if train.get("probe_at"):
+        train["probe_at"] = sorted({min(i, iters) for i in train["probe_at"]})
+    data = run.setdefault("data", {})
+    n_train, n_test = (300, 200) if cnn else (1000, 500)
+    data["n_train"] = min(data.get("n_train") or n_train, n_train)
+    data["n_test"] = min(data.get("n_test") or n_test, n_test)
+    return run
 
 
 def number(x) -> float | None:
@@ -84,11 +50,64 @@ def number(x) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
-def summarize(spec, out) -> dict:
-    """Means (and standard deviations) over seeds of each variant's final numbers."""
-    variants = []
-    for run in spec.runs:
-        hs = [History.load(history_path(out, run.label, s)) for s in range(spec.seeds)]
+class Classify(Kind):
+    name = "classify"
+    Params = ClassifyParams
+    tables = ("defaults", "variants")
+
+    def resolve(self, doc, where, sets, quick):
+        defaults = doc.get("defaults", {})
+        for path, value in sets:                           # name --set mistakes as --set's
+            build_spec(RunSpec, deep_merge(defaults, nested(path, value)), SET)
+        runs, keys = [], {}
+        for i, variant in enumerate(doc.get("variants") or [{"label": "default"}]):
+            merged = deep_merge(defaults, variant)
+            merged.setdefault("key", folder_name(str(merged.get("label", "run"))))
+            merged = quick_run(merged) if quick else merged
+            for path, value in sets:
+                merged = deep_merge(merged, nested(path, value))
+            run = build_spec(RunSpec, merged, f"{where}: variants[{i}]")
+            if folder_name(run.key) in keys:                # keys name the history folders
+                fail(f"{where}: variants[{i}].key", f"must be unique (as a folder name "
+                     f"{folder_name(run.key)!r}); {run.key!r} repeats variants[{keys[folder_name(run.key)]}]")
+            keys[folder_name(run.key)] = i
+            runs.append(run)
+        return ClassifyParams(tuple(runs))
+
+    def dataset(self, params):
+        return params.runs[0].data
+
+    def tasks(self, spec):
+        return [(run.key, seed) for run in spec.params.runs for seed in range(spec.seeds)]
+
+    def run_task(self, spec, task, run_dir, progress=False):
+        key, seed = task
+        run = next(r for r in spec.params.runs if r.key == key)
+        ds = data_for(run.data)
+        net, opt, reg = build(run, ds.x_train.shape[1:], len(ds.classes), seed)
+        t = run.train
+        try:
+            history = fit(net, SoftmaxCrossEntropy(), opt, ds, iters=t.iters, batch_size=t.batch_size,
+                          sampler=t.sampler, eval_every=t.eval_every, train_acc_on=t.train_acc_on,
+                          regularizer=reg, probes=t.probes, probe_at=t.probe_at, seed=seed,
+                          progress=progress, checkpoint_dir=run_dir.checkpoint_dir(key, seed))
+        except TrainingDiverged as e:       # a result too: e.g. no BN with weight std 1
+            history = e.history
+            history.info["diverged_at"] = e.iteration
+        history.info.update(label=run.label, key=key, seed=seed, parameters=parameter_count(net))
+        history.save(run_dir.history_file(key, seed))
+        return history.status
+
+    def done(self, spec, task, run_dir):
+        path = run_dir.history_file(*task)
+        return path.exists() and History.load(path).status in ("finished", "diverged")
+
+    def summarize(self, spec, run_dir):
+        """Means (and standard deviations) over seeds of each variant's final numbers."""
+        return {"variants": [self.variant(run, [History.load(run_dir.history_file(run.key, s))
+                                                for s in range(spec.seeds)]) for run in spec.params.runs]}
+
+    def variant(self, run, hs: list[History]) -> dict:
         finals = [h.final or {"train_acc": np.nan, "test_acc": np.nan, "time_s": 0.0} for h in hs]
         tail = max(1, len(hs[0].losses) // 10)
 
@@ -96,20 +115,114 @@ def summarize(spec, out) -> dict:
             values = np.array([f[key] for f in finals], dtype=float)
             return number(values.mean()), number(values.std())
 
-        test, test_std = stat("test_acc")
-        train, train_std = stat("train_acc")
+        (test, test_std), (train, train_std) = stat("test_acc"), stat("train_acc")
         curve = {}
         for it in CHECKPOINTS:
             pts = [next((p for p in h.points if p["iteration"] == it), None) for h in hs]
             if all(pts):
                 curve[str(it)] = {"train_acc": float(np.mean([p["train_acc"] for p in pts])),
                                   "test_acc": float(np.mean([p["test_acc"] for p in pts]))}
-        variants.append({
-            "label": run.label, "note": run.note, "test_acc": test, "test_acc_std": test_std,
-            "train_acc": train, "train_acc_std": train_std,
-            "final_loss": number(np.mean([np.mean(h.losses[-tail:]) for h in hs])),
-            "diverged_at": [h.info.get("diverged_at") for h in hs if h.status == "diverged"],
-            "seeds": spec.seeds, "iters": run.train.iters,
-            "wall_time_s": float(np.mean([f["time_s"] for f in finals])), "at": curve})
-    return {"variants": variants}
+        return {"label": run.label, "key": run.key, "course": run.course, "note": run.note,
+                "test_acc": test, "test_acc_std": test_std, "train_acc": train, "train_acc_std": train_std,
+                "final_loss": number(np.mean([np.mean(h.losses[-tail:]) for h in hs])),
+                "diverged_at": [h.info.get("diverged_at") for h in hs if h.status == "diverged"],
+                "seeds": len(hs), "iters": run.train.iters, "parameters": hs[0].info.get("parameters"),
+                "wall_time_s": float(np.mean([f["time_s"] for f in finals])), "at": curve}
 
+    # -- summary.md and figures ------------------------------------------------------------
+    def summary(self, results):
+        rows = []
+        for v in results["variants"]:
+            std = f" ± {fmt(v['test_acc_std'])}" if v["seeds"] > 1 else ""
+            its = f"diverged at {v['diverged_at'][0]}" if v.get("diverged_at") else v["iters"]
+            rows.append((v["label"], f"{fmt(v['test_acc'])}{std}", fmt(v["train_acc"]),
+                         fmt(v["final_loss"]), its, f"{v['wall_time_s']:.1f}"))
+        notes = [f"**{v['label']}**: {v['note']}" for v in results["variants"] if v.get("note")]
+        return [Table(("variant", "test acc", "train acc", "final loss", "iterations", "seconds"), rows),
+                *([Items(notes)] if notes else [])]
+
+    def figures(self, results, run_dir):
+        variants = results["variants"]
+        return [accuracy_figure(results, run_dir), comparison_figure(results, run_dir),
+                *probe_figures(run_dir, variants)]
+
+
+def fmt(x, digits: int = 4) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def accuracy_figure(results, run_dir):
+    variants = results["variants"]
+    fig, axes = grid(len(variants))
+    for ax, v in zip(axes, variants):
+        h = run_dir.history(v["key"], 0)
+        its = [p["iteration"] for p in h["points"]]
+        ax.plot(its, [p["train_acc"] for p in h["points"]], label="training set", lw=1)
+        ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1)
+        ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
+        ax.set_title(v["label"], fontsize=8)
+        ax.legend(loc="lower right", fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{results['experiment']}: accuracy (seed 0)")
+    fig.tight_layout()
+    return save(fig, run_dir.figures_dir, "accuracy")
+
+
+def comparison_figure(results, run_dir):
+    fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(11, 4))
+    for v in results["variants"]:
+        hs = run_dir.histories(v["key"])
+        its = [p["iteration"] for p in hs[0]["points"]]
+        test = np.mean([[p["test_acc"] for p in h["points"]] for h in hs], axis=0)
+        ax1.plot(its, test, label=v["label"], lw=1.2)
+        losses = np.mean([h["losses"] for h in hs], axis=0)
+        k = max(1, len(losses) // 50)
+        smooth = np.convolve(losses, np.ones(k) / k, mode="valid")
+        ax2.plot(np.arange(k, len(losses) + 1), smooth, label=v["label"], lw=1)
+    ax1.set(ylim=(0, 1), xlabel="iteration", ylabel="test accuracy",
+            title=f"test accuracy (mean of {results['seeds']} seed(s))")
+    ax2.set(xlabel="iteration", ylabel="training loss (moving average)", yscale="log", title="loss")
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+    ax1.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return save(fig, run_dir.figures_dir, "comparison")
+
+
+def probe_figures(run_dir, variants: list[dict]) -> list:
+    records = {v["label"]: run_dir.history(v["key"], 0)["probes"] for v in variants}
+    figs = []
+    grads = {k: [r for r in v if r["probe"] == "grad_norms"] for k, v in records.items()}
+    grads = {k: v for k, v in grads.items() if v}
+    if grads:
+        fig, axes = grid(len(grads))
+        for ax, (label, recs) in zip(axes, grads.items()):
+            for it in sorted({r["iteration"] for r in recs}):
+                norms = [r["norm"] for r in recs if r["iteration"] == it]
+                ax.plot(range(1, len(norms) + 1), norms, marker="o", label=f"iteration {it}")
+            ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖")
+            ax.set_title(label, fontsize=8)
+            ax.legend(fontsize=7)
+            ax.grid(alpha=0.3)
+        fig.suptitle("gradient norm per layer")
+        fig.tight_layout()
+        figs.append(save(fig, run_dir.figures_dir, "grad_norms"))
+    acts = {k: [r for r in v if r["probe"] == "activations"] for k, v in records.items()}
+    acts = {k: [r for r in v if r["iteration"] == v[0]["iteration"]] for k, v in acts.items() if v}
+    if acts:
+        cols = max(len(v) for v in acts.values())
+        fig, axes = pyplot().subplots(len(acts), cols, figsize=(2.6 * cols, 2.0 * len(acts)), squeeze=False)
+        for row, (label, recs) in zip(axes, acts.items()):
+            for ax, r in zip(row, recs):
+                histogram(ax, r["hist"], r["range"])
+                ax.set_title(f"{label}: layer {r['layer']} (it {r['iteration']})", fontsize=7)
+                ax.tick_params(labelsize=6)
+            for ax in row[len(recs):]:
+                ax.set_visible(False)
+        fig.suptitle("activation distributions")
+        fig.tight_layout()
+        figs.append(save(fig, run_dir.figures_dir, "activations"))
+    return figs
+
+
+KIND = Classify()

@@ -5,15 +5,31 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from dataclasses import dataclass
 
 import numpy as np
 
+from ...document import Table
 from ...im2col import im2col, im2col_book, im2col_naive
-from . import single
-from .single import done, summarize, tasks  # noqa: F401
+from ...plotting import pyplot, save
+from ..validate import require
+from .base import SingleRun
 
 METHODS = {"naive loops": im2col_naive, "book (kernel-offset loop)": im2col_book,
            "sliding windows": im2col}
+
+
+@dataclass(frozen=True)
+class ConvSpeedParams:
+    """im2col by naive loops, the book's method and sliding windows: time, memory, equality."""
+    shapes: tuple[tuple[int, int, int, int], ...] = ((100, 1, 28, 28), (100, 16, 28, 28))
+    kernel: int = 3
+    padding: int = 1
+    repeats: int = 5
+    naive_max_samples: int = 10        # the naive loops run on this many samples and are scaled
+
+    def check(self, where):
+        require(where, "repeats", self.repeats, self.repeats >= 1, ">= 1")
 
 
 def measure(fn, x, k, p, repeats) -> tuple[float, float]:
@@ -30,22 +46,56 @@ def measure(fn, x, k, p, repeats) -> tuple[float, float]:
     return float(np.median(times)), peak / 2**20
 
 
-def run_task(spec, task, out, progress: bool = False) -> str:
-    p = spec.params
-    rows = []
-    for shape in p.shapes:
-        x = np.random.default_rng(0).random(shape, dtype=np.float32)
-        reference = im2col(x, p.kernel, p.kernel, 1, p.padding)
-        for name, fn in METHODS.items():
-            sample = x
-            scale = 1.0
-            if name == "naive loops" and shape[0] > p.naive_max_samples:
-                sample = x[:p.naive_max_samples]          # loops are slow: time fewer, scale up
-                scale = shape[0] / p.naive_max_samples
-            seconds, peak = measure(fn, sample, p.kernel, p.padding, p.repeats)
-            result = fn(sample, p.kernel, p.kernel, 1, p.padding)
-            same = np.array_equal(result, reference[:len(result)])
-            rows.append({"shape": list(shape), "method": name, "seconds": seconds * scale,
-                         "peak_mib": peak * scale, "scaled_from": int(sample.shape[0]),
-                         "equal": bool(same)})
-    return single.save(out, {"kernel": p.kernel, "padding": p.padding, "rows": rows})
+class ConvSpeed(SingleRun):
+    name = "conv-speed"
+    Params = ConvSpeedParams
+    quick = {"shapes": [[20, 1, 28, 28], [20, 8, 14, 14]], "repeats": 1, "naive_max_samples": 2}
+
+    def compute(self, p, progress):
+        rows = []
+        for shape in p.shapes:
+            x = np.random.default_rng(0).random(shape, dtype=np.float32)
+            reference = im2col(x, p.kernel, p.kernel, 1, p.padding)
+            for name, fn in METHODS.items():
+                sample, scale = x, 1.0
+                if name == "naive loops" and shape[0] > p.naive_max_samples:
+                    sample = x[:p.naive_max_samples]          # loops are slow: time fewer, scale up
+                    scale = shape[0] / p.naive_max_samples
+                seconds, peak = measure(fn, sample, p.kernel, p.padding, p.repeats)
+                result = fn(sample, p.kernel, p.kernel, 1, p.padding)
+                rows.append({"shape": list(shape), "method": name, "seconds": seconds * scale,
+                             "peak_mib": peak * scale, "scaled_from": int(sample.shape[0]),
+                             "equal": bool(np.array_equal(result, reference[:len(result)]))})
+        return {"kernel": p.kernel, "padding": p.padding, "rows": rows}
+
+    def summary(self, results):
+        rows = []
+        for row in results["rows"]:
+            note = f" (timed on {row['scaled_from']}, scaled)" if row["scaled_from"] != row["shape"][0] else ""
+            rows.append((tuple(row["shape"]), f"{row['method']}{note}", f"{row['seconds'] * 1e3:.2f}",
+                         f"{row['peak_mib']:.1f}", "yes" if row["equal"] else "NO"))
+        return [Table(("input", "method", "ms per call", "peak MiB", "equal to sliding windows"), rows)]
+
+    def figures(self, results, run):
+        rows = results["rows"]
+        shapes = sorted({tuple(r["shape"]) for r in rows}, key=lambda s: s[1])
+        methods = list(dict.fromkeys(r["method"] for r in rows))
+        fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(11, 3.8))
+        width = 0.8 / len(methods)
+        for m, method in enumerate(methods):
+            by_shape = {tuple(r["shape"]): r for r in rows if r["method"] == method}
+            pos = np.arange(len(shapes)) + m * width
+            ax1.bar(pos, [by_shape[s]["seconds"] * 1e3 for s in shapes], width, label=method)
+            ax2.bar(pos, [by_shape[s]["peak_mib"] for s in shapes], width, label=method)
+        for ax, label in ((ax1, "ms per call (log)"), (ax2, "peak MiB")):
+            ax.set_xticks(np.arange(len(shapes)) + 0.4 - width / 2, [str(s) for s in shapes], fontsize=7)
+            ax.set_ylabel(label)
+            ax.grid(alpha=0.3, axis="y")
+        ax1.set_yscale("log")
+        ax1.legend(fontsize=7)
+        fig.suptitle(f"im2col, {results['kernel']}×{results['kernel']} kernel, padding {results['padding']}")
+        fig.tight_layout()
+        return [save(fig, run.figures_dir, "conv_speed")]
+
+
+KIND = ConvSpeed()

@@ -7,31 +7,75 @@ collapses to 0.5 (表現力の制限); Xavier keeps sigmoid/tanh spread, He keep
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ...init import resolve
 from ...layers import activation
-from ...train.probes import histogram
-from . import single
-from .single import done, summarize, tasks  # noqa: F401
+from ...plotting import histogram, pyplot, save
+from ...train.probes import histogram as counts_of
+from ..spec import check_nets
+from ..validate import require
+from .base import SingleRun
 
 
-def run_task(spec, task, out, progress: bool = False) -> str:
-    p = spec.params
-    rng = np.random.default_rng(0)
-    x0 = rng.standard_normal((p.samples, p.width))
-    panels = []
-    for act in p.activations:
-        for init in p.inits:
-            x, layers = x0, []
-            for _ in range(p.layers):
-                w = resolve(init)((p.width, p.width), rng=rng, dtype=np.float64)
-                layer = activation(act)
-                x = layer.forward(x @ w)
-                counts, edges = histogram(x, layer)
-                layers.append({"mean": float(x.mean()), "std": float(x.std()), "hist": counts,
-                               "range": edges, "saturated": float(np.mean((x < 0.01) | (x > 0.99)))
-                               if act == "sigmoid" else None})
-            panels.append({"activation": act, "init": init if isinstance(init, str) else float(init),
-                           "layers": layers})
-    return single.save(out, {"panels": panels})
+@dataclass(frozen=True)
+class InitHistParams:
+    """Activation distributions of a deep net at initialisation (no training)."""
+    layers: int = 5
+    width: int = 100
+    samples: int = 1000
+    activations: tuple[str, ...] = ("sigmoid", "tanh", "relu")
+    inits: tuple[str | float, ...] = (1.0, 0.01, "xavier", "he")
+
+    def check(self, where):
+        for name in ("layers", "width", "samples"):
+            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
+        check_nets(where, self.activations, self.inits)
+
+
+class InitHistograms(SingleRun):
+    name = "init-histograms"
+    Params = InitHistParams
+    quick = {"samples": 200}
+
+    def compute(self, p, progress):
+        rng = np.random.default_rng(0)
+        x0 = rng.standard_normal((p.samples, p.width))
+        panels = []
+        for act in p.activations:
+            for init in p.inits:
+                x, layers = x0, []
+                for _ in range(p.layers):
+                    w = resolve(init)((p.width, p.width), rng=rng, dtype=np.float64)
+                    layer = activation(act)
+                    x = layer.forward(x @ w)
+                    counts, edges = counts_of(x, layer)
+                    layers.append({"mean": float(x.mean()), "std": float(x.std()), "hist": counts,
+                                   "range": edges, "saturated": float(np.mean((x < 0.01) | (x > 0.99)))
+                                   if act == "sigmoid" else None})
+                panels.append({"activation": act, "init": init if isinstance(init, str) else float(init),
+                               "layers": layers})
+        return {"panels": panels}
+
+    def figures(self, results, run):
+        panels = results["panels"]
+        n_layers = len(panels[0]["layers"])
+        fig, axes = pyplot().subplots(len(panels), n_layers, figsize=(1.9 * n_layers, 1.5 * len(panels)),
+                                      squeeze=False)
+        for row, panel in zip(axes, panels):
+            for i, (ax, layer) in enumerate(zip(row, panel["layers"])):
+                histogram(ax, layer["hist"], layer["range"])
+                ax.set_yticks([])
+                ax.tick_params(labelsize=6)
+                if i == 0:
+                    ax.set_ylabel(f"{panel['activation']}\ninit {panel['init']}", fontsize=7)
+                if panel is panels[0]:
+                    ax.set_title(f"layer {i + 1}", fontsize=8)
+        fig.suptitle("activation distributions at initialisation")
+        fig.tight_layout()
+        return [save(fig, run.figures_dir, "init_histograms")]
+
+
+KIND = InitHistograms()

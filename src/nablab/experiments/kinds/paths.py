@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ... import optim
+from ...document import Table
 from ...parameter import Parameter
-from . import single
-from .single import done, summarize, tasks  # noqa: F401
+from ...plotting import grid, save
+from ..spec import OptimizerSpec
+from ..validate import require
+from .base import SingleRun
+
+
+@dataclass(frozen=True)
+class PathOptimizer:
+    label: str
+    optimizer: OptimizerSpec
+
+
+@dataclass(frozen=True)
+class PathParams:
+    """Optimizer paths on f(x, y) = x²/a + y² (the book's 2-D function), from a start point."""
+    a: float = 20.0
+    start: tuple[float, float] = (-7.0, 2.0)
+    steps: int = 30
+    optimizers: tuple[PathOptimizer, ...] = ()
+
+    def check(self, where):
+        require(where, "a", self.a, self.a > 0, "> 0")
+        require(where, "steps", self.steps, self.steps >= 1, ">= 1")
+        require(where, "optimizers", len(self.optimizers), len(self.optimizers) > 0, "non-empty")
 
 
 def path(p, opt_spec) -> list[list[float]]:
@@ -23,8 +48,35 @@ def path(p, opt_spec) -> list[list[float]]:
     return points
 
 
-def run_task(spec, task, out, progress: bool = False) -> str:
-    p = spec.params
-    paths = {o.label: path(p, o.optimizer) for o in p.optimizers}
-    final = {k: float(v[-1][0] ** 2 / p.a + v[-1][1] ** 2) for k, v in paths.items()}
-    return single.save(out, {"a": p.a, "start": list(p.start), "paths": paths, "final_f": final})
+class OptimizerPaths(SingleRun):
+    name = "optimizer-paths"
+    Params = PathParams
+    quick = {"steps": 10}
+
+    def compute(self, p, progress):
+        paths = {o.label: path(p, o.optimizer) for o in p.optimizers}
+        final = {k: float(v[-1][0] ** 2 / p.a + v[-1][1] ** 2) for k, v in paths.items()}
+        return {"a": p.a, "start": list(p.start), "paths": paths, "final_f": final}
+
+    def summary(self, results):
+        return [Table(("optimizer", "f at the last step"),
+                      [(k, f"{v:.4g}") for k, v in results["final_f"].items()])]
+
+    def figures(self, results, run):
+        paths = results["paths"]
+        fig, axes = grid(len(paths), width=3.6, height=3.0)
+        xs, ys = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-5, 5, 200))
+        zs = xs**2 / results["a"] + ys**2
+        for ax, (label, pts) in zip(axes, paths.items()):
+            pts = np.array(pts)
+            ax.contour(xs, ys, zs, levels=15, linewidths=0.5, colors="gray")
+            ax.plot(pts[:, 0], pts[:, 1], "o-", ms=3, color="tab:red", lw=1)
+            ax.plot(0, 0, "+", color="black")
+            ax.set(xlim=(-10, 10), ylim=(-5, 5), title=label)
+            ax.tick_params(labelsize=7)
+        fig.suptitle(f"optimizer paths on f(x, y) = x²/{results['a']:g} + y²")
+        fig.tight_layout()
+        return [save(fig, run.figures_dir, "optimizer_paths")]
+
+
+KIND = OptimizerPaths()

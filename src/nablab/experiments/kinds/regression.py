@@ -6,13 +6,37 @@ sigmoid's derivative while the forward pass uses ReLU (CURRICULUM.md §8.2).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ... import optim
-from ...layers import Linear, MeanSquaredError, ReLU, Sequential, activation
+from ...document import Table
 from ...functional import sigmoid
-from . import single
-from .single import done, summarize, tasks  # noqa: F401 (the kind's interface)
+from ...layers import ACTIVATIONS, Linear, MeanSquaredError, ReLU, Sequential, activation
+from ...plotting import pyplot, save
+from ...train import train_step
+from ..validate import require
+from .base import SingleRun
+
+
+@dataclass(frozen=True)
+class RegressionParams:
+    """1_3: online SGD on f(x) = 3·x0 + 2·x1 with a 2-10-1 net."""
+    samples: int = 100000
+    steps: int = 1000
+    hidden: int = 10
+    lr: float = 0.07
+    activation: str = "relu"
+    low: float = 0.0
+    high: float = 1.0
+
+    def check(self, where):
+        require(where, "steps", self.steps, self.steps >= 1, ">= 1")
+        require(where, "lr", self.lr, self.lr > 0, "> 0")
+        require(where, "activation", self.activation, self.activation in ACTIVATIONS,
+                f"one of {sorted(ACTIVATIONS)}")
+        require(where, "high", self.high, self.high > self.low, "> low")
 
 
 class ReLUWithSigmoidDerivative(ReLU):
@@ -37,21 +61,37 @@ def train(p, hidden_layer, seed: int) -> list[float]:
                      Linear(p.hidden, 1, init=1.0, rng=rng, dtype=np.float64))
     loss = MeanSquaredError("course")                  # ½(y − d)², gradient y − d, one sample
     opt = optim.SGD(net.parameters(), lr=p.lr)
-    losses = []
-    for i in rng.integers(0, p.samples, p.steps):      # online: one random sample per update
-        losses.append(loss.forward(net.forward(x[i:i + 1]), d[i:i + 1]))
-        net.backward(loss.backward())
-        opt.step()
-        opt.zero_grad()
-    return losses
+    # online: one random sample per update
+    return [train_step(net, loss, opt, x[i:i + 1], d[i:i + 1]) for i in rng.integers(0, p.samples, p.steps)]
 
 
-def run_task(spec, task, out, progress: bool = False) -> str:
-    p = spec.params
-    curves = {f"{p.activation} (correct backward)": train(p, activation(p.activation), seed=0)}
-    if p.activation == "relu":
-        curves["relu forward, sigmoid' backward (course code)"] = train(
-            p, ReLUWithSigmoidDerivative(), seed=0)
-    tail = max(1, p.steps // 10)
-    return single.save(out, {"curves": curves, "final_loss": {k: float(np.mean(v[-tail:]))
-                                                             for k, v in curves.items()}})
+class Regression(SingleRun):
+    name = "regression"
+    Params = RegressionParams
+    quick = {"steps": 100, "samples": 1000}
+
+    def compute(self, p, progress):
+        curves = {f"{p.activation} (correct backward)": train(p, activation(p.activation), seed=0)}
+        if p.activation == "relu":
+            curves["relu forward, sigmoid' backward (course code)"] = train(
+                p, ReLUWithSigmoidDerivative(), seed=0)
+        tail = max(1, p.steps // 10)
+        return {"curves": curves, "final_loss": {k: float(np.mean(v[-tail:])) for k, v in curves.items()}}
+
+    def summary(self, results):
+        return [Table(("run", "final loss (mean of the last 10 % of steps)"),
+                      [(k, f"{v:.4g}") for k, v in results["final_loss"].items()])]
+
+    def figures(self, results, run):
+        fig, ax = pyplot().subplots(figsize=(7, 4))
+        for label, losses in results["curves"].items():
+            ax.plot(losses, ".", ms=2, label=label, alpha=0.6)
+        ax.set(yscale="log", xlabel="step (one sample each)", ylabel="loss ½(y − d)²",
+               title="online SGD on f(x) = 3·x0 + 2·x1")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        return [save(fig, run.figures_dir, "loss")]
+
+
+KIND = Regression()

@@ -1,0 +1,46 @@
+"""From specs to objects: the network, optimizer and regularizer a RunSpec describes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import models, optim
+from ..layers import Linear
+
+
+def build_model(m, input_shape: tuple, n_out: int, rng):
+    """The network of a ModelSpec for inputs of ``input_shape`` (without the batch axis)."""
+    if m.arch == "mlp":
+        return models.mlp(int(np.prod(input_shape)), m.hidden, n_out, activation=m.activation,
+                          init=m.init, batchnorm=m.batchnorm, dropout=m.dropout,
+                          dropout_inverted=m.dropout_inverted, rng=rng)
+    kw = {"input_shape": tuple(input_shape), "n_classes": n_out, "init": m.init, "rng": rng}
+    if m.arch in ("simple_convnet", "double_convnet", "deep_convnet"):
+        kw["hidden"] = m.hidden[0]
+    if m.arch == "double_convnet":
+        kw["arranged"] = m.arranged
+    if m.arch in ("deep_convnet", "alexnet_small"):
+        kw["dropout"] = m.dropout
+    if m.arch == "deep_convnet":
+        kw["dropout_inverted"] = m.dropout_inverted
+    if m.arch == "alexnet_small":
+        kw["global_pool"] = m.global_pool
+    return models.BUILDERS[m.arch](**kw)
+
+
+def build(run, input_shape: tuple, n_out: int, seed: int):
+    """(model, optimizer, regularizer or None) of a RunSpec."""
+    net = build_model(run.model, input_shape, n_out, np.random.default_rng(seed))
+    params = net.parameters()
+    if run.train.trainable == "course-keys":
+        # the notebooks update only W1..W3, b1..b3: later layers and BN's γ, β stay as initialised
+        linears = [m for m in net.modules() if isinstance(m, Linear)][:3]
+        params = [p for layer in linears for p in layer.parameters()]
+    opt = optim.create(run.optimizer.name, params, **run.optimizer.kwargs())
+    reg = {"l1": optim.L1, "l2": optim.L2}[run.train.regularizer](run.train.lam) \
+        if run.train.regularizer else None
+    return net, opt, reg
+
+
+def parameter_count(model) -> int:
+    return int(sum(p.data.size for p in model.parameters()))

@@ -1,0 +1,139 @@
+"""RunDir: the only code that knows a run directory's layout.
+
+    <run>/spec.json                          written once, when the run is created: the resolved
+                                             spec, library versions, machine, command, dataset
+    <run>/sessions.json                      one entry per session that ran (wall time, how it ended)
+    <run>/history/<key>/seed<k>.json, .csv   one training task's History (classification kinds)
+    <run>/checkpoints/<key>/seed<k>/         that task's checkpoint.npz
+    <run>/data.json                          what a one-task kind computed
+    <run>/results.json                       the numbers every reader uses: figures, summary, report
+    <run>/figures/<name>.png, .svg
+    <run>/summary.md
+
+A variant's folder name is its key, made safe for a file system by :func:`folder_name`.
+Experiments write through a RunDir; the report and the figures read through one. Nothing
+else builds a path inside a run directory.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from .errors import ConfigError
+from .files import read_json, write_json
+
+
+def folder_name(key: str) -> str:
+    """A folder name for a variant key or label: 'ReLU - He (course)' → 'relu-he-course'."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "run"
+
+
+class RunDir:
+    """One run directory. ``RunDir(path).results()`` is what a reader wants first."""
+
+    SPEC, RESULTS, SESSIONS, DATA, SUMMARY = ("spec.json", "results.json", "sessions.json",
+                                              "data.json", "summary.md")
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"RunDir({str(self.path)!r})"
+
+    # -- the spec, written once ----------------------------------------------------------
+    def exists(self) -> bool:
+        """True once a run was created here (its spec.json exists)."""
+        return (self.path / self.SPEC).exists()
+
+    def create(self, spec: dict) -> None:
+        """Make the folder and write spec.json; refuse a folder that already holds a run."""
+        if self.exists():
+            raise ConfigError(f"{self.path} already holds a run; use --resume {self.path} or another --out")
+        self.path.mkdir(parents=True, exist_ok=True)
+        write_json(self.path / self.SPEC, spec)
+
+    def spec(self) -> dict:
+        return read_json(self.path / self.SPEC)
+
+    # -- results -------------------------------------------------------------------------
+    def has_results(self) -> bool:
+        return (self.path / self.RESULTS).exists()
+
+    def results(self) -> dict:
+        return read_json(self.path / self.RESULTS)
+
+    def write_results(self, results: dict) -> Path:
+        return write_json(self.path / self.RESULTS, results)
+
+    # -- sessions: how long each run or resume took --------------------------------------
+    def sessions(self) -> list[dict]:
+        path = self.path / self.SESSIONS
+        return read_json(path) if path.exists() else []
+
+    def add_session(self, seconds: float, ended: str) -> None:
+        entry = {"started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time() - seconds)),
+                 "seconds": round(seconds, 2), "ended": ended}
+        write_json(self.path / self.SESSIONS, [*self.sessions(), entry])
+
+    def wall_time(self) -> float:
+        """Seconds spent by every session that worked on this run."""
+        return sum(s["seconds"] for s in self.sessions())
+
+    # -- per-task files ------------------------------------------------------------------
+    def history_file(self, key: str, seed: int) -> Path:
+        """Where the History of (variant ``key``, ``seed``) lives (.json; a .csv beside it)."""
+        return self.path / "history" / folder_name(key) / f"seed{seed}.json"
+
+    def history(self, key: str, seed: int = 0) -> dict:
+        return read_json(self.history_file(key, seed))
+
+    def histories(self, key: str) -> list[dict]:
+        """Every seed's history of one variant, in seed order."""
+        files = (self.path / "history" / folder_name(key)).glob("seed*.json")
+        return [read_json(p) for p in sorted(files, key=lambda p: int(p.stem[4:]))]
+
+    def checkpoint_dir(self, key: str, seed: int) -> Path:
+        return self.path / "checkpoints" / folder_name(key) / f"seed{seed}"
+
+    def has_data(self) -> bool:
+        return (self.path / self.DATA).exists()
+
+    def data(self) -> dict:
+        return read_json(self.path / self.DATA)
+
+    def write_data(self, data: dict) -> Path:
+        return write_json(self.path / self.DATA, data)
+
+    # -- figures and summary ---------------------------------------------------------------
+    @property
+    def figures_dir(self) -> Path:
+        return self.path / "figures"
+
+    def figure(self, name: str) -> Path:
+        """The PNG of figure ``name``."""
+        return self.figures_dir / f"{name}.png"
+
+    def figures(self) -> list[Path]:
+        return sorted(self.figures_dir.glob("*.png"))
+
+    @property
+    def summary_file(self) -> Path:
+        return self.path / self.SUMMARY
+
+
+def find_runs(paths) -> dict[str, RunDir]:
+    """{experiment name: RunDir} of the finished runs in ``paths`` (run directories or folders
+    of them); with several runs of one experiment, the newest wins."""
+    found: dict[str, RunDir] = {}
+    for p in map(Path, paths):
+        if not p.is_dir():
+            raise ConfigError(f"--reuse {p}: not a folder")
+        candidates = [p] if RunDir(p).has_results() else sorted(x for x in p.iterdir() if x.is_dir())
+        for run in map(RunDir, candidates):
+            if run.has_results():
+                name = run.results()["experiment"]
+                if name not in found or run.path.stat().st_mtime > found[name].path.stat().st_mtime:
+                    found[name] = run
+    return found

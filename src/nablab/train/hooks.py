@@ -1,0 +1,155 @@
+"""What ``fit`` does around each step, as small hook objects (the callback idea, kept tiny).
+
+A hook has three moments, each optional:
+
+    start(loop)                   before the first iteration (a checkpoint may move loop.start)
+    after_iteration(loop, it)     after step ``it`` (the batch is ``loop.batch``)
+    end(loop)                     once, when the loop stops (loop.history.status says why)
+
+``loop`` is the :class:`Loop`: the model, optimizer, history, sampler, random generator and
+clock of one ``fit`` call. ``fit`` runs Evaluate, ProgressBar and Checkpoints, in that order.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .history import History
+from .sampling import BatchSampler
+
+CHECKPOINT = "checkpoint.npz"
+
+
+@dataclass
+class Loop:
+    """Where one training loop stands; what the hooks read and move."""
+    model: object
+    optimizer: object
+    total: int                            # the last iteration
+    rng: np.random.Generator
+    batches: BatchSampler
+    history: History
+    start: int = 0                        # the loop continues after this iteration (resume)
+    elapsed: float = 0.0                  # seconds spent in earlier sessions
+    iteration: int = 0                    # the last finished iteration
+    batch: tuple = ()                     # (x, t) of the last step
+    t0: float = field(default_factory=time.perf_counter)
+
+    def seconds(self) -> float:
+        return self.elapsed + time.perf_counter() - self.t0
+
+
+class Hook:
+    def start(self, loop: Loop) -> None:
+        pass
+
+    def after_iteration(self, loop: Loop, it: int) -> None:
+        pass
+
+    def end(self, loop: Loop) -> None:
+        pass
+
+
+def accuracy(model, x, y, batch: int = 500) -> float:
+    """Share of argmax(scores) == class, in evaluation mode (dropout off, BN running stats)."""
+    was_training = model.training
+    model.eval()
+    ids = y.argmax(axis=1) if y.ndim == 2 else y
+    hits = sum(int((model.forward(x[i:i + batch]).argmax(axis=1) == ids[i:i + batch]).sum())
+               for i in range(0, len(x), batch))
+    model.train(was_training)
+    return hits / max(len(x), 1)
+
+
+class Evaluate(Hook):
+    """Every ``every`` iterations and at the last: loss, training and test accuracy, time.
+
+    train_acc_on: "subset" (a fixed random ``samples`` of the training set, drawn now from
+    ``rng``), "batch" (the current mini-batch, as the course's 2_2–2_4 notebooks) or "full".
+    """
+
+    def __init__(self, data: tuple, every: int, train_acc_on: str, samples: int, rng):
+        self.x_train, self.y_train, self.x_test, self.y_test = data
+        self.every, self.on = every, train_acc_on
+        n = len(self.x_train)
+        self.fixed = rng.choice(n, min(samples, n), replace=False) if train_acc_on == "subset" else None
+
+    def training_set(self, loop: Loop) -> tuple:
+        if self.on == "batch":
+            return loop.batch
+        if self.fixed is not None:
+            return self.x_train[self.fixed], self.y_train[self.fixed]
+        return self.x_train, self.y_train
+
+    def after_iteration(self, loop: Loop, it: int) -> None:
+        if it % self.every and it != loop.total:
+            return
+        size = loop.batches.batch_size            # training-sized batches: Conv2d reuses buffers
+        x, t = self.training_set(loop)
+        loop.history.points.append({
+            "iteration": it, "epoch": round(it * size / len(self.x_train), 4),
+            "loss": loop.history.losses[-1], "train_acc": accuracy(loop.model, x, t, size),
+            "test_acc": accuracy(loop.model, self.x_test, self.y_test, size),
+            "time_s": round(loop.seconds(), 4)})
+
+
+class ProgressBar(Hook):
+    """A tqdm bar on a terminal (nothing when stderr is not a TTY or ``show`` is False)."""
+
+    def __init__(self, show: bool):
+        self.show = show
+
+    def start(self, loop: Loop) -> None:
+        from tqdm import tqdm
+        self.bar = tqdm(total=loop.total, initial=loop.start, desc="train", leave=False,
+                        disable=not (self.show and sys.stderr.isatty()))
+
+    def after_iteration(self, loop: Loop, it: int) -> None:
+        point = loop.history.final
+        if point.get("iteration") == it:
+            self.bar.set_postfix(loss=f"{point['loss']:.3f}", test_acc=f"{point['test_acc']:.3f}")
+        self.bar.update(1)
+
+    def end(self, loop: Loop) -> None:
+        self.bar.close()
+
+
+class Checkpoints(Hook):
+    """checkpoint.npz in ``folder``: resumed at start (when ``resume``), written every
+    ``every`` iterations and when the loop ends. Each write is atomic (SIGKILL-safe)."""
+
+    def __init__(self, folder, every: int, resume: bool = True):
+        self.path = Path(folder) / CHECKPOINT if folder else None
+        self.every, self.resume = every, resume
+
+    def start(self, loop: Loop) -> None:
+        if self.path is None:
+            return
+        for stale in self.path.parent.glob(f".{CHECKPOINT}.*.part"):   # left by a killed process
+            stale.unlink()
+        if self.resume and self.path.exists():
+            meta = load_checkpoint(self.path, model=loop.model, optimizer=loop.optimizer)
+            loop.start = loop.iteration = meta["iteration"]
+            loop.elapsed = meta["elapsed_s"]
+            loop.history = History.from_dict(meta["history"])
+            loop.rng.bit_generator.state = meta["rng"]
+            loop.batches.restore(meta["sampler"])
+
+    def save(self, loop: Loop) -> None:
+        save_checkpoint(self.path, model=loop.model, optimizer=loop.optimizer, meta={
+            "iteration": loop.iteration, "elapsed_s": loop.seconds(), "rng": loop.rng.bit_generator.state,
+            "sampler": loop.batches.state(), "history": loop.history.to_dict()})
+
+    def after_iteration(self, loop: Loop, it: int) -> None:
+        if self.path is not None and it % self.every == 0 and it < loop.total:
+            self.save(loop)
+
+    def end(self, loop: Loop) -> None:
+        if self.path is not None:
+            self.save(loop)
