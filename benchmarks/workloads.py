@@ -25,10 +25,7 @@ def nablab_step(net, lr):
     opt = nl.optim.SGD(net.parameters(), lr=lr)
 
     def step(x, t):
-        loss.forward(net.forward(x), t)
-        net.backward(loss.backward())
-        opt.step()
-        opt.zero_grad()
+        nl.train.train_step(net, loss, opt, x, t)
     return step
 
 

@@ -23,11 +23,6 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
-def relu(x: np.ndarray) -> np.ndarray:
-    """max(0, x), elementwise."""
-    return np.maximum(x, 0)
-
-
 def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """log softmax(x) = x − max(x) − log Σ exp(x − max(x)), stable for large scores."""
     shifted = x - x.max(axis=axis, keepdims=True)

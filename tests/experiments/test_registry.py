@@ -18,12 +18,13 @@ def test_catalogue_has_the_course_experiments():
 def test_every_experiment_resolves(name):
     spec = resolve(name)
     assert spec.title and spec.kind
-    assert spec.runs or spec.params is not None
+    assert spec.params is not None
 
 
 def test_course_settings_of_vanishing_gradient():
     spec = resolve("vanishing-gradient")
-    run = {r.label: r for r in spec.runs}["sigmoid-gauss"]
+    run = {r.key: r for r in spec.params.runs}["sigmoid-gauss"]
+    assert run.label == "sigmoid-gauss" and run.course == 0.1135
     assert run.model.hidden == (40, 20) and run.model.init == 0.01
     assert run.optimizer.name == "sgd" and run.optimizer.lr == 0.1
     assert run.train.iters == 2000 and run.train.sampler == "replacement"
@@ -33,7 +34,7 @@ def test_course_settings_of_vanishing_gradient():
 def test_quick_shrinks_and_set_overrides():
     spec = resolve("overfitting", ["optimizer.lr=0.05", "train.iters=30"], quick=True, seeds=2)
     assert spec.seeds == 2
-    for run in spec.runs:
+    for run in spec.params.runs:
         assert run.optimizer.lr == 0.05 and run.train.iters == 30
         assert run.data.n_train == 300 and run.data.subset == "first"     # course subset kept
     assert resolve("depth-gradients", ["params.train_iters=5"]).params.train_iters == 5
@@ -60,8 +61,11 @@ def with_variant(**over):
     (with_variant(data={"name": "cifar"}), r"data.name must be one of"),
     (with_variant(optimizer={"name": "adamax"}), r"optimizer.name must be one of"),
     (with_variant(train={"probes": ["weights"]}), r"train.probes must be some of"),
-    ({**DOC, "variants": [{"label": "a"}, {"label": "a"}]}, r"variants\[1\].label must be unique"),
+    ({**DOC, "variants": [{"label": "a"}, {"label": "a"}]}, r"variants\[1\].key must be unique"),
     ({**DOC, "variants": [{"label": "L2 0.1"}, {"label": "l2-0.1"}]}, r"as a folder name 'l2-0-1'"),
+    ({**DOC, "variants": [{"label": "a", "key": "k"}, {"label": "b", "key": "k"}]},
+     r"variants\[1\].key must be unique .*repeats variants\[0\]"),
+    (with_variant(course=[0.9, 0.8]), r"variants\[0\].course must be \[low, high\] within \[0, 1\]"),
     ({**DOC, "extra": {}}, r"catalog/x.toml: extra is not a known table"),
     ({**DOC, "experiment": {"name": "x", "title": "t", "kind": "gan"}}, r"experiment.kind must be one of"),
     ({"experiment": {"name": "x", "title": "t", "kind": "regression"}, "params": {"lr": 0}},
@@ -73,9 +77,11 @@ def test_bad_catalogue_entries(doc, message):
 
 
 @pytest.mark.parametrize("item, message", [
-    ("optimizer.lr=-1", r"--set.optimizer.lr must be > 0; got -1.0"),
-    ("train.itres=5", r"--set.train.itres is not a known field"),
-    ("train.iters=abc", r"--set.train.iters must be an integer; got 'abc'"),
+    ("optimizer.lr=-1", r"--set optimizer.lr must be > 0; got -1.0"),
+    ("optimizer.lr=inf", r"--set optimizer.lr must be > 0; got inf"),
+    ("train.itres=5", r"--set train.itres is not a known field"),
+    ("train.iters=abc", r"--set train.iters must be an integer; got 'abc'"),
+    ("optimizer..lr=1", r"--set expects a dotted key such as optimizer.lr"),
     ("lr", r"--set expects key=value"),
     ("seeds=0", r"seeds must be an integer >= 1"),
 ])
@@ -87,3 +93,19 @@ def test_bad_set_values(item, message):
 def test_unknown_experiment_lists_the_catalogue():
     with pytest.raises(nl.ConfigError, match=r"unknown experiment 'gans'; expected one of \["):
         resolve("gans")
+
+
+def test_params_set_is_named_as_typed():
+    with pytest.raises(nl.ConfigError, match=r"--set lr must be > 0; got -1.0"):
+        resolve("sgd-regression", ["params.lr=-1"])
+
+
+def test_a_toml_file_of_your_own_resolves(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('[experiment]\nname = "mine"\ntitle = "t"\nkind = "optimizer-paths"\n'
+                    '[params]\nsteps = 3\n[[params.optimizers]]\nlabel = "SGD"\n'
+                    'optimizer = { name = "sgd", lr = 0.5 }\n')
+    spec = resolve(str(path))
+    assert spec.name == "mine" and spec.params.steps == 3 and spec.source == str(path)
+    with pytest.raises(nl.ConfigError, match="cannot read"):
+        resolve(str(tmp_path / "missing.toml"))

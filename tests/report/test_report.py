@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nablab.cli import main
-from nablab.report.checks import all_checks
+from nablab.report.answers import all_checks
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

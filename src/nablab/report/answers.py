@@ -9,6 +9,7 @@ from .. import functional as F
 from .. import models, optim
 from ..layers import Conv2d, SoftmaxCrossEntropy
 from ..parameter import Parameter
+from ..train import train_step
 
 
 def chain_rule(x: float = 1.5, y: float = -0.5, h: float = 1e-6) -> dict:
@@ -39,10 +40,7 @@ def zero_initialization(steps: int = 50) -> dict:
         p.data[...] = 0.0
     loss, opt = SoftmaxCrossEntropy(), optim.SGD(net.parameters(), lr=0.5)
     for _ in range(steps):
-        loss.forward(net.forward(x), t)
-        net.backward(loss.backward())
-        opt.step()
-        opt.zero_grad()
+        train_step(net, loss, opt, x, t)
     w1 = net[0].W.data                                             # (8 inputs, 6 hidden units)
     spread = float(np.abs(w1 - w1[:, :1]).max())                   # 0 ⇔ all columns equal
     moved = float(np.abs(w1).max())

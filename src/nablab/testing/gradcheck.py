@@ -70,18 +70,24 @@ def gradcheck(layer, x: np.ndarray, *, eps: float = 1e-6, rng=0, max_elements: i
         idx = np.arange(arr.size)
         if max_elements is not None and arr.size > max_elements:
             idx = rng.choice(arr.size, max_elements, replace=False)
-        numeric = np.empty(len(idx))
-        flat = arr.reshape(-1)                     # a view: writing it perturbs the array
-        for j, i in enumerate(idx):
-            old = flat[i]
-            flat[i] = old + eps
-            f_plus = np.sum(run() * dy)
-            flat[i] = old - eps
-            f_minus = np.sum(run() * dy)
-            flat[i] = old
-            numeric[j] = (f_plus - f_minus) / (2 * eps)
+        numeric = central_differences(lambda: np.sum(run() * dy), arr, idx, eps)
         errors[name] = relative_error(grad.reshape(-1)[idx], numeric)
     return errors if return_all else max(errors.values())
+
+
+def central_differences(f: Callable[[], float], arr: np.ndarray, idx: np.ndarray, eps: float) -> np.ndarray:
+    """(f(a + h·e_i) − f(a − h·e_i)) / 2h for each flat index i in ``idx``, perturbing ``arr`` in place."""
+    numeric = np.empty(len(idx))
+    flat = arr.reshape(-1)                     # a view: writing it perturbs the array
+    for j, i in enumerate(idx):
+        old = flat[i]
+        flat[i] = old + eps
+        f_plus = f()
+        flat[i] = old - eps
+        f_minus = f()
+        flat[i] = old
+        numeric[j] = (f_plus - f_minus) / (2 * eps)
+    return numeric
 
 
 def gradcheck_loss(loss, scores: np.ndarray, target, *, eps: float = 1e-6) -> float:

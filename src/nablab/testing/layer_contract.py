@@ -25,6 +25,14 @@ def _reseed(layer, seed: int) -> Callable[[], None]:
     return reset
 
 
+def _backward_first_raises(fresh, input_shape: tuple) -> None:
+    try:
+        fresh.backward(np.ones(input_shape, np.float32))
+    except StateError:
+        return
+    raise AssertionError(f"{type(fresh).__name__}.backward before forward did not raise StateError")
+
+
 def check_layer(make_layer: Callable[[type], object], input_shape: tuple, *, seed: int = 0,
                 tol: float = 1e-6, make_input: Callable[[np.random.Generator, tuple], np.ndarray] | None = None) -> dict:
     """Check the layer protocol of DESIGN.md §2 on a layer built by ``make_layer(dtype)``."""
@@ -33,13 +41,7 @@ def check_layer(make_layer: Callable[[type], object], input_shape: tuple, *, see
     x64 = make_input(rng, input_shape).astype(np.float64)
 
     # 1. backward before forward raises
-    fresh = make_layer(np.float32)
-    try:
-        fresh.backward(np.ones(input_shape, np.float32))
-    except StateError:
-        pass
-    else:
-        raise AssertionError(f"{type(fresh).__name__}.backward before forward did not raise StateError")
+    _backward_first_raises(make_layer(np.float32), input_shape)
 
     # 2. float32 in, float32 everywhere; dy and x untouched; dx has x's shape
     layer = make_layer(np.float32)

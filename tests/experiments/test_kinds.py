@@ -1,0 +1,102 @@
+"""A new experiment kind is one module and one TOML file: a toy kind, defined here, runs
+through `nablab run` with its own parameters, quick settings, summary and figure."""
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+import nablab as nl
+from nablab.cli import main
+from nablab.document import Table
+from nablab.experiments import KINDS, SingleRun, register
+from nablab.experiments.kinds import get
+from nablab.experiments.validate import require
+from nablab.plotting import pyplot, save
+
+
+@dataclass(frozen=True)
+class PowersParams:
+    base: float = 2.0
+    count: int = 10
+
+    def check(self, where):
+        require(where, "count", self.count, self.count >= 1, ">= 1")
+
+
+class Powers(SingleRun):
+    """base**k for k < count: the smallest kind there is."""
+    name = "toy-powers"
+    Params = PowersParams
+    quick = {"count": 3}
+
+    def compute(self, p, progress):
+        return {"powers": [p.base ** k for k in range(p.count)]}
+
+    def summary(self, results):
+        return [Table(("k", "value"), [(k, v) for k, v in enumerate(results["powers"])])]
+
+    def figures(self, results, run):
+        fig, ax = pyplot().subplots()
+        ax.plot(results["powers"])
+        return [save(fig, run.figures_dir, "powers")]
+
+
+TOML = """[experiment]
+name = "toy"
+title = "Powers of a base"
+kind = "toy-powers"
+
+[params]
+base = 3.0
+count = 5
+"""
+
+
+@pytest.fixture
+def toy(tmp_path):
+    register(Powers())
+    path = tmp_path / "toy.toml"
+    path.write_text(TOML)
+    yield path
+    KINDS.pop("toy-powers")
+
+
+def test_a_toy_kind_runs_through_the_cli(toy, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(toy), "--out", str(out), "--set", "count=4"]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert results["kind"] == "toy-powers" and results["powers"] == [1.0, 3.0, 9.0, 27.0]
+    assert results["overrides"] == ["count=4"]
+    summary = (out / "summary.md").read_text()
+    assert "| 3 | 27.0 |" in summary and "figures/powers.png" in summary
+    assert (out / "figures" / "powers.svg").exists()
+    quick = tmp_path / "quick"
+    assert main(["run", str(toy), "--quick", "--out", str(quick)]) == 0
+    assert json.loads((quick / "results.json").read_text())["powers"] == [1.0, 3.0, 9.0]
+    assert main(["run", str(toy), "--set", "count=0", "--out", str(tmp_path / "bad")]) == 2
+    assert "--set count must be >= 1; got 0" in capsys.readouterr().err
+
+
+def test_every_catalogue_kind_is_registered():
+    from nablab.experiments import names, resolve
+    assert {resolve(n).kind for n in names()} <= set(KINDS)
+    with pytest.raises(nl.ConfigError, match=r"unknown experiment kind 'gan'; expected one of \["):
+        get("gan")
+    with pytest.raises(nl.ConfigError, match="register expects a Kind"):
+        register(object())
+
+
+def test_unknown_variant_key_lists_the_known_ones(tmp_path):
+    from nablab.report.runs import Run
+    out = tmp_path / "r"
+    assert main(["run", "two-layer-net", "--quick", "--quiet", "--out", str(out)]) == 0
+    run = Run(out)
+    assert run.variant("two-layer")["label"] == "TwoLayerNet 784-40-10"
+    from nablab.experiments import resolve
+    from nablab.experiments.datasets import data_for
+    y = data_for(resolve("two-layer-net", quick=True).params.runs[0].data).y_test
+    assert run.majority_share() == max(sum(y == c) for c in set(y.tolist())) / len(y)
+    assert run.variant("two-layer")["parameters"] == 784 * 40 + 40 + 40 * 10 + 10
+    with pytest.raises(nl.ConfigError, match=r"no variant with key 'twolayer'; the run has \['two-layer'\]"):
+        run.variant("twolayer")
