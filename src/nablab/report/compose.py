@@ -43,20 +43,28 @@ def course_text(course) -> str:
     return f"{course[0]:g}–{course[1]:g}"
 
 
+def mean_std(v: dict, key: str = "test_acc") -> str:
+    """'0.9474 ± 0.0021' over seeds ('0.9474' for one seed, '—' where it diverged)."""
+    if v[key] is None:
+        return "—"
+    return f"{v[key]:.4f}" + (f" ± {v[key + '_std']:.4f}" if v["seeds"] > 1 else "")
+
+
 def variant_table(T, run: Run) -> Table:
+    """Each variant: test and training accuracy (mean ± std over seeds), time, and — where the
+    course publishes a result — that result and where ours falls against it."""
     course = any(v.get("course") is not None for v in run.variants)
     header = [T["variant"], T["test_acc"], T["train_acc"], T["seconds"]]
     if course:
-        header.append(T["course"])
+        header += [T["course"], T["versus"]]
     rows = []
     for v in run.variants:
-        test = "—" if v["test_acc"] is None else f"{v['test_acc']:.4f}"
-        train = "—" if v["train_acc"] is None else f"{v['train_acc']:.4f}"
+        test = mean_std(v)
         if v.get("diverged_at"):
-            test = f"{T['diverged']} ({v['diverged_at'][0]})"
-        row = [v["label"], test, train, f"{v['wall_time_s']:.1f}"]
+            test = T["diverged_at"].format(it=v["diverged_at"][0])
+        row = [v["label"], test, mean_std(v, "train_acc"), f"{v['wall_time_s']:.1f}"]
         if course:
-            row.append(course_text(v.get("course")))
+            row += [course_text(v.get("course")), T["verdicts"].get(v.get("versus_course"), "")]
         rows.append(row)
     return Table(header, rows)
 

@@ -45,6 +45,21 @@ def quick_run(run: dict) -> dict:
     return run
 
 
+def versus_course(mean: float | None, std: float | None, course) -> str | None:
+    """Where our mean over seeds falls against the course's published value or [low, high] range:
+    "inside"; "within noise" (outside, but closer than 2 standard deviations of our seeds);
+    else "above" or "below". None where the course publishes nothing."""
+    if course is None or mean is None:
+        return None
+    lo, hi = (course, course) if isinstance(course, (int, float)) else course
+    slack = 1e-9                                   # accuracies are k/N: no float-rounding verdicts
+    if lo - slack <= mean <= hi + slack:
+        return "inside"
+    if max(lo - mean, mean - hi) <= 2 * (std or 0.0):
+        return "within noise"
+    return "below" if mean < lo else "above"
+
+
 def number(x) -> float | None:
     """A float for JSON, or None where training diverged (JSON has no NaN)."""
     return float(x) if np.isfinite(x) else None
@@ -122,7 +137,8 @@ class Classify(Kind):
             if all(pts):
                 curve[str(it)] = {"train_acc": float(np.mean([p["train_acc"] for p in pts])),
                                   "test_acc": float(np.mean([p["test_acc"] for p in pts]))}
-        return {"label": run.label, "key": run.key, "course": run.course, "note": run.note,
+        return {"label": run.label, "key": run.key, "course": run.course,
+                "versus_course": versus_course(test, test_std, run.course), "note": run.note,
                 "test_acc": test, "test_acc_std": test_std, "train_acc": train, "train_acc_std": train_std,
                 "final_loss": number(np.mean([np.mean(h.losses[-tail:]) for h in hs])),
                 "diverged_at": [h.info.get("diverged_at") for h in hs if h.status == "diverged"],
@@ -131,20 +147,30 @@ class Classify(Kind):
 
     # -- summary.md and figures ------------------------------------------------------------
     def summary(self, results):
+        course = any(v.get("course") is not None for v in results["variants"])
         rows = []
         for v in results["variants"]:
             std = f" ± {fmt(v['test_acc_std'])}" if v["seeds"] > 1 else ""
             its = f"diverged at {v['diverged_at'][0]}" if v.get("diverged_at") else v["iters"]
-            rows.append((v["label"], f"{fmt(v['test_acc'])}{std}", fmt(v["train_acc"]),
-                         fmt(v["final_loss"]), its, f"{v['wall_time_s']:.1f}"))
+            rows.append((v["label"], f"{fmt(v['test_acc'])}{std}", fmt(v["train_acc"]), fmt(v["final_loss"]),
+                         its, f"{v['wall_time_s']:.1f}",
+                         *((course_text(v.get("course")), v.get("versus_course") or "") if course else ())))
+        header = ("variant", "test acc", "train acc", "final loss", "iterations", "seconds",
+                  *(("course", "nablab vs course") if course else ()))
         notes = [f"**{v['label']}**: {v['note']}" for v in results["variants"] if v.get("note")]
-        return [Table(("variant", "test acc", "train acc", "final loss", "iterations", "seconds"), rows),
-                *([Items(notes)] if notes else [])]
+        return [Table(header, rows), *([Items(notes)] if notes else [])]
 
     def figures(self, results, run_dir):
         variants = results["variants"]
         return [accuracy_figure(results, run_dir), comparison_figure(results, run_dir),
                 *probe_figures(run_dir, variants)]
+
+
+def course_text(course) -> str:
+    """The course's published result: '0.1135' or '0.91–0.92' (empty where none)."""
+    if course is None:
+        return ""
+    return f"{course:g}" if isinstance(course, (int, float)) else f"{course[0]:g}–{course[1]:g}"
 
 
 def fmt(x, digits: int = 4) -> str:
