@@ -30,6 +30,10 @@ def test_gradcheck_random_shapes_mlp_parts(n, d_in, d_out, act, seed):
 @given(n=st.integers(2, 5), c=st.integers(1, 4), hw=st.integers(1, 3), four_d=st.booleans(),
        training=st.booleans(), seed=st.integers(0, 10**6))
 def test_gradcheck_random_shapes_batchnorm(n, c, hw, four_d, training, seed):
+    # Two values per channel in training normalise to exactly ±1 whatever they are: ∂y/∂x is 0 in
+    # exact arithmetic and the check would compare round-off with round-off. Use at least 3.
+    if training and n * (hw * hw if four_d else 1) < 3:
+        n = 3
     rng = np.random.default_rng(seed)
     shape = (n, c, hw, hw) if four_d else (n, c)
     bn = nl.BatchNorm(c, dtype=np.float64)

@@ -100,3 +100,25 @@ def test_unknown_variant_key_lists_the_known_ones(tmp_path):
     assert run.variant("two-layer")["parameters"] == 784 * 40 + 40 + 40 * 10 + 10
     with pytest.raises(nl.ConfigError, match=r"no variant with key 'twolayer'; the run has \['two-layer'\]"):
         run.variant("twolayer")
+
+
+@pytest.mark.parametrize("mean, std, course, verdict", [
+    (0.1135, 0.0, 0.1135, "inside"),
+    ((0.1135 * 3) / 3, 0.0, 0.1135, "inside"),               # float rounding is not a verdict
+    (0.92, 0.01, [0.91, 0.93], "inside"),
+    (0.95, 0.004, [0.91, 0.94], "above"),
+    (0.945, 0.004, [0.91, 0.94], "within noise"),             # 0.005 from the range, 2σ = 0.008
+    (0.85, 0.0, 0.8884, "below"),
+    (None, None, 0.5, None),
+    (0.9, 0.0, None, None),
+])
+def test_verdict_against_the_course(mean, std, course, verdict):
+    from nablab.experiments.kinds.classify import versus_course
+    assert versus_course(mean, std, tuple(course) if isinstance(course, list) else course) == verdict
+
+
+def test_quick_previews_use_one_seed_unless_asked():
+    from nablab.experiments import resolve
+    assert resolve("vanishing-gradient").seeds == 3
+    assert resolve("vanishing-gradient", quick=True).seeds == 1
+    assert resolve("vanishing-gradient", quick=True, seeds=2).seeds == 2

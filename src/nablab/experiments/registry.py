@@ -89,6 +89,8 @@ def from_dict(doc: dict, where: str, sets=(), quick: bool = False, seeds: int | 
     head.update({p[0]: v for p, v in overrides if p == ["seeds"]})
     if seeds is not None:
         head["seeds"] = positive_int("--seeds", seeds)
+    elif quick:
+        head["seeds"] = 1                      # a preview: one seed unless --seeds says otherwise
     seeds_value = head.get("seeds", 1)
     require(f"{where}: experiment", "seeds", seeds_value, is_int(seeds_value) and seeds_value >= 1,
             "an integer >= 1")

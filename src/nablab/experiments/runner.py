@@ -7,12 +7,9 @@ resume(out) reads spec.json back and runs only the tasks that are not done.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
 import platform
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +17,7 @@ import numpy as np
 from ..document import Figure, Heading, Paragraph, to_markdown
 from ..errors import ConfigError, NablabError
 from ..rundir import RunDir, find_runs
-from . import kinds
+from . import executor, kinds
 from .datasets import describe
 from .registry import from_json, resolve, to_json
 from .spec import ExperimentSpec
@@ -38,54 +35,8 @@ def versions() -> dict:
             f"{multiprocessing.cpu_count()} cores, {platform.system()}"}
 
 
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-@contextlib.contextmanager
-def single_threaded_blas():
-    """Worker processes inherit one BLAS thread each: N jobs on N cores, not N × N threads."""
-    saved = {k: os.environ.get(k) for k in BLAS_THREADS}
-    os.environ.update({k: "1" for k in BLAS_THREADS})
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _task(spec_json: dict, task, out: str, progress: bool):
-    spec = from_json(spec_json)
-    return task, kinds.get(spec.kind).run_task(spec, task, RunDir(out), progress=progress)
-
-
 def quiet(*args) -> None:
     """A log function that says nothing (``--quiet``)."""
-
-
-def execute(spec: ExperimentSpec, run: RunDir, jobs: int = 1, log=print) -> dict:
-    """Run every task not yet done (in ``jobs`` processes); return {task: status}."""
-    kind = kinds.get(spec.kind)
-    todo = [t for t in kind.tasks(spec) if not kind.done(spec, t, run)]
-    statuses = {}
-    if jobs > 1 and len(todo) > 1:
-        ctx = multiprocessing.get_context("spawn")
-        with single_threaded_blas(), ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            futures = [pool.submit(_task, to_json(spec), t, str(run.path), False) for t in todo]
-            for f in futures:
-                task, status = f.result()
-                statuses[task] = status
-                log(f"  {task[0]} (seed {task[1]}): {status}")
-    else:
-        for t in todo:
-            status = kind.run_task(spec, t, run, progress=log is not quiet)   # tqdm: TTYs only
-            statuses[t] = status
-            log(f"  {t[0]} (seed {t[1]}): {status}")
-            if status == "interrupted":
-                break
-    return statuses
 
 
 def summary_blocks(results: dict, meta: dict, kind_blocks: list, figures: list[Path]) -> list:
@@ -117,61 +68,78 @@ def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
     return results
 
 
-def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = False,
-        command: str = "", overrides=(), log=print) -> dict:
-    """Create a run directory for ``spec`` at ``out`` and run it; return results.json's dict."""
+def create(spec: ExperimentSpec, out: str | Path, *, quick: bool = False, command: str = "",
+           overrides=()) -> RunDir:
+    """A new run directory for ``spec`` (spec.json, written once); refuses one that holds a run."""
     run_dir = RunDir(out)
-    start = time.perf_counter()
     data = kinds.get(spec.kind).dataset(spec.params)
     run_dir.create({"spec": to_json(spec), "versions": versions(),
                     "dataset": describe(data) if data is not None else None, "quick": quick,
                     "overrides": list(overrides), "command": command,
                     "created": time.strftime("%Y-%m-%d %H:%M:%S")})
+    return run_dir
+
+
+def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = False,
+        command: str = "", overrides=(), log=print) -> dict:
+    """Create a run directory for ``spec`` at ``out`` and run it; return results.json's dict."""
+    run_dir = create(spec, out, quick=quick, command=command, overrides=overrides)
     log(f"{spec.name}: {spec.title} → {run_dir.path}")
-    return _execute_and_finish(spec, run_dir, jobs, log, start)
+    execute_and_finish([(spec, run_dir)], jobs, log)
+    return run_dir.results() if run_dir.has_results() else {}
+
+
+def load_spec(run_dir: RunDir) -> ExperimentSpec:
+    if not run_dir.exists():
+        raise ConfigError(f"{run_dir.path}: no spec.json here, so nothing to resume")
+    return from_json(run_dir.spec().get("spec"), str(run_dir.path / run_dir.SPEC))
 
 
 def resume(out: str | Path, *, jobs: int = 1, log=print) -> dict:
     """Continue a stopped run: only the tasks that are not done run."""
     run_dir = RunDir(out)
-    if not run_dir.exists():
-        raise ConfigError(f"{run_dir.path}: no spec.json here, so nothing to resume")
-    spec = from_json(run_dir.spec().get("spec"), str(run_dir.path / run_dir.SPEC))
+    spec = load_spec(run_dir)
     log(f"{spec.name}: resuming {run_dir.path}")
-    return _execute_and_finish(spec, run_dir, jobs, log, time.perf_counter())
+    execute_and_finish([(spec, run_dir)], jobs, log)
+    return run_dir.results() if run_dir.has_results() else {}
 
 
-def _execute_and_finish(spec, run_dir: RunDir, jobs: int, log, start: float) -> dict:
-    """Run what is left; record this session's wall time; unless interrupted, write the results."""
-    statuses = execute(spec, run_dir, jobs, log)
-    interrupted = "interrupted" in statuses.values()
-    run_dir.add_session(time.perf_counter() - start, "interrupted" if interrupted else "finished")
-    if interrupted:
-        log(f"interrupted; continue with: nablab run --resume {run_dir.path}")
-        return {}
-    return finish(spec, run_dir, log)
+def execute_and_finish(items, jobs: int, log) -> None:
+    """Run what is left of every (spec, RunDir); each one that completes gets its results,
+    figures and summary at once; one that was interrupted says how to continue."""
+    def on_done(spec, run_dir, statuses, seconds):
+        interrupted = "interrupted" in statuses.values()
+        run_dir.add_session(seconds, "interrupted" if interrupted else "finished")
+        if interrupted:
+            log(f"interrupted; continue with: nablab run --resume {run_dir.path}")
+        else:
+            finish(spec, run_dir, log)
+    executor.execute(items, jobs, on_done, log, progress=log is not quiet)
 
 
 def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), jobs: int = 1,
                 command: str = "", log=print) -> dict[str, RunDir]:
     """{name: finished RunDir} for each experiment: a run from ``reuse`` (run directories or
-    folders of them), else ``folder/<name>`` — reused when finished, resumed when stopped,
-    run when missing. Returns only when every run has its results."""
+    folders of them), else ``folder/<name>`` — reused when finished, resumed when stopped, run
+    when missing. All their tasks share one pool. Returns only when every run has results."""
     reused = find_runs(reuse)
-    runs = {}
+    runs, items = {}, []
     for name in names:
         if name in reused:
             log(f"reusing {reused[name].path}")
             runs[name] = reused[name]
             continue
-        target = RunDir(Path(folder) / name)
+        runs[name] = target = RunDir(Path(folder) / name)
         if target.has_results():
             log(f"reusing {target.path}")
         elif target.exists():
-            resume(target.path, jobs=jobs, log=log)
+            items.append((load_spec(target), target))
         else:
-            run(resolve(name, quick=quick), target.path, jobs=jobs, quick=quick, command=command, log=log)
-        if not target.has_results():          # a task was interrupted (Ctrl-C): stop here
-            raise RunInterrupted(f"{name} was interrupted; the same command continues it")
-        runs[name] = target
+            items.append((resolve(name, quick=quick), None))
+    items = [(spec, run or create(spec, runs[spec.name].path, quick=quick, command=command))
+             for spec, run in items]
+    execute_and_finish(items, jobs, log)
+    unfinished = [name for name, run in runs.items() if not run.has_results()]
+    if unfinished:                          # a task was interrupted (Ctrl-C): stop here
+        raise RunInterrupted(f"{', '.join(unfinished)} did not finish; the same command continues")
     return runs

@@ -21,6 +21,7 @@ from ..train.probes import PROBES
 from ..train.sampling import SAMPLERS
 from .validate import fail, require
 
+TRAINABLE = ("all", "course-keys", "hidden-layers")
 ARCHS = ("mlp", "simple_convnet", "double_convnet", "deep_convnet", "lenet", "alexnet_small")
 
 
@@ -116,7 +117,8 @@ class TrainSpec:
     eval_every: int = 10
     regularizer: str | None = None        # "l1" | "l2"
     lam: float = 0.0
-    trainable: str = "all"                # "course-keys": only W1–W3, b1–b3 (notebook quirk)
+    trainable: str = "all"                # "course-keys": only W1–W3, b1–b3 (2_2_2–2_4 quirk);
+                                          # "hidden-layers": all but the output layer (2_5 quirk)
     probes: tuple[str, ...] = ()
     probe_at: tuple[int, ...] = ()
 
@@ -130,8 +132,7 @@ class TrainSpec:
         require(where, "regularizer", self.regularizer, self.regularizer in (None, "l1", "l2"),
                 "'l1' or 'l2'")
         require(where, "lam", self.lam, finite(self.lam) and self.lam >= 0, ">= 0")
-        require(where, "trainable", self.trainable, self.trainable in ("all", "course-keys"),
-                "'all' or 'course-keys'")
+        require(where, "trainable", self.trainable, self.trainable in TRAINABLE, f"one of {list(TRAINABLE)}")
         unknown = sorted(set(self.probes) - set(PROBES))
         require(where, "probes", list(self.probes), not unknown, f"some of {list(PROBES)}")
 

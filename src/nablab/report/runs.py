@@ -44,3 +44,19 @@ class Run:
     def majority_share(self) -> float:
         """The share of the most frequent class in this run's test set (the 'no learning' accuracy)."""
         return self.results["dataset"]["majority_share"]
+
+
+def course_text(course) -> str:
+    """The course's published result: '0.1135' or '0.91–0.92' (empty where none)."""
+    if course is None:
+        return ""
+    if isinstance(course, (int, float)):
+        return f"{course:g}"
+    return f"{course[0]:g}–{course[1]:g}"
+
+
+def mean_std(v: dict, key: str = "test_acc") -> str:
+    """'0.9474 ± 0.0021' over seeds ('0.9474' for one seed, '—' where it diverged)."""
+    if v[key] is None:
+        return "—"
+    return f"{v[key]:.4f}" + (f" ± {v[key + '_std']:.4f}" if v["seeds"] > 1 else "")

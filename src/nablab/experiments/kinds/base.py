@@ -6,6 +6,7 @@ A kind is one module in kinds/ that binds ``KIND`` to an instance of a Kind subc
     Params      frozen dataclass of its [params] table (checked field by field)
     quick       overrides laid over [params] by ``--quick`` (seconds instead of minutes)
     tasks       the independent pieces of work: [(key, seed), ...] (run in parallel by --jobs)
+    cost        a rough relative cost of a task (the pool starts the costliest first)
     run_task    do one task, writing what it produced into the RunDir; return its status
                 ("finished", "interrupted", "diverged")
     done        whether a task's output is already there (so --resume skips it)
@@ -47,6 +48,10 @@ class Kind:
 
     def tasks(self, spec) -> list[tuple[str, int]]:
         raise NotImplementedError
+
+    def cost(self, spec, task: tuple[str, int]) -> float:
+        """A rough relative cost of a task: a shared pool starts the costliest first."""
+        return 1.0
 
     def run_task(self, spec, task: tuple[str, int], run: RunDir, progress: bool = False) -> str:
         raise NotImplementedError

@@ -95,6 +95,11 @@ class Classify(Kind):
     def tasks(self, spec):
         return [(run.key, seed) for run in spec.params.runs for seed in range(spec.seeds)]
 
+    def cost(self, spec, task):
+        """Iterations, × 40 for a convolutional net (a CNN step costs tens of MLP steps)."""
+        run = next(r for r in spec.params.runs if r.key == task[0])
+        return run.train.iters * (1 if run.model.arch == "mlp" else 40)
+
     def run_task(self, spec, task, run_dir, progress=False):
         key, seed = task
         run = next(r for r in spec.params.runs if r.key == key)
@@ -198,10 +203,12 @@ def comparison_figure(results, run_dir):
     fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(11, 4))
     for v in results["variants"]:
         hs = run_dir.histories(v["key"])
-        its = [p["iteration"] for p in hs[0]["points"]]
-        test = np.mean([[p["test_acc"] for p in h["points"]] for h in hs], axis=0)
+        n = min(len(h["points"]) for h in hs)            # seeds that diverged stop early:
+        m = min(len(h["losses"]) for h in hs)            # average what every seed reached
+        its = [p["iteration"] for p in hs[0]["points"][:n]]
+        test = np.mean([[p["test_acc"] for p in h["points"][:n]] for h in hs], axis=0)
         ax1.plot(its, test, label=v["label"], lw=1.2)
-        losses = np.mean([h["losses"] for h in hs], axis=0)
+        losses = np.mean([h["losses"][:m] for h in hs], axis=0)
         k = max(1, len(losses) // 50)
         smooth = np.convolve(losses, np.ones(k) / k, mode="valid")
         ax2.plot(np.arange(k, len(losses) + 1), smooth, label=v["label"], lw=1)

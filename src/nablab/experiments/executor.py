@@ -1,0 +1,100 @@
+"""Executors: where experiment tasks run — in this process, or in a pool of processes.
+
+A work item is (spec, RunDir). An executor runs every pending task of every item and calls
+``on_done(spec, run, statuses, seconds)`` once per item, as soon as its last task has ended —
+so an experiment's results and figures are written while others still train. ``seconds`` is
+the sum of that item's task times in this session.
+
+The pool is shared by all items: ``nablab report --jobs 2`` keeps both cores busy across
+experiments (a one-task CNN experiment no longer leaves a core idle), longest tasks first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+from ..rundir import RunDir
+from . import kinds
+from .registry import from_json, to_json
+
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def single_threaded_blas():
+    """Worker processes inherit one BLAS thread each: N jobs on N cores, not N × N threads."""
+    saved = {k: os.environ.get(k) for k in BLAS_THREADS}
+    os.environ.update({k: "1" for k in BLAS_THREADS})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def pending(spec, run: RunDir) -> list[tuple[str, int]]:
+    kind = kinds.get(spec.kind)
+    return [t for t in kind.tasks(spec) if not kind.done(spec, t, run)]
+
+
+def timed_task(spec_json: dict, task, out: str, progress: bool):
+    """One task in a worker process: (task, status, seconds)."""
+    start = time.perf_counter()
+    spec = from_json(spec_json)
+    status = kinds.get(spec.kind).run_task(spec, task, RunDir(out), progress=progress)
+    return task, status, time.perf_counter() - start
+
+
+def run_here(items, on_done, log, progress: bool) -> None:
+    """Every task in this process, in order; an interrupted task stops everything."""
+    for spec, run in items:
+        statuses, seconds = {}, 0.0
+        for task in pending(spec, run):
+            _, status, took = timed_task(to_json(spec), task, str(run.path), progress)
+            statuses[task], seconds = status, seconds + took
+            log(f"  {spec.name}: {task[0]} (seed {task[1]}): {status}")
+            if status == "interrupted":
+                break
+        on_done(spec, run, statuses, seconds)
+        if "interrupted" in statuses.values():
+            return
+
+
+def run_pool(items, jobs: int, on_done, log) -> None:
+    """Every task of every item in one pool of ``jobs`` spawned processes, costliest first."""
+    outstanding = {i: set(pending(spec, run)) for i, (spec, run) in enumerate(items)}
+    statuses = {i: {} for i in outstanding}
+    seconds = dict.fromkeys(outstanding, 0.0)
+    for i in [i for i, todo in outstanding.items() if not todo]:      # nothing left to run
+        on_done(*items[i], {}, 0.0)
+    order = sorted(((kinds.get(items[i][0].kind).cost(items[i][0], t), i, t)
+                    for i, todo in outstanding.items() for t in todo), key=lambda c: -c[0])
+    ctx = multiprocessing.get_context("spawn")
+    with single_threaded_blas(), ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures = {pool.submit(timed_task, to_json(items[i][0]), t, str(items[i][1].path), False): i
+                   for _, i, t in order}
+        while futures:
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                i = futures.pop(future)
+                task, status, took = future.result()
+                statuses[i][task], seconds[i] = status, seconds[i] + took
+                outstanding[i].discard(task)
+                log(f"  {items[i][0].name}: {task[0]} (seed {task[1]}): {status}")
+                if not outstanding[i]:
+                    on_done(*items[i], statuses[i], seconds[i])
+
+
+def execute(items, jobs: int, on_done, log, progress: bool = False) -> None:
+    """Run the items' pending tasks here (``jobs`` 1, or only one task) or in a shared pool."""
+    if jobs > 1 and sum(len(pending(spec, run)) for spec, run in items) > 1:
+        run_pool(items, jobs, on_done, log)
+    else:
+        run_here(items, on_done, log, progress)
