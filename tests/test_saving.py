@@ -69,7 +69,7 @@ def test_failed_save_leaves_no_partial_file(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
     monkeypatch.setattr(np, "savez", explode)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(nl.DataError, match="cannot save the model there .*disk full"):
         nl.save(net, target)
     assert target.read_bytes() == before                  # the old model is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]   # no temporary left
@@ -96,3 +96,54 @@ def test_truncated_file_raises_data_error(tmp_path):
     with pytest.raises(nl.DataError, match=str(path.name)):
         nl.load(path)
     assert not zipfile.is_zipfile(path)
+
+
+def crafted(path, architecture, arrays):
+    """A .npz in nablab's format with any architecture and arrays (what a hostile file can be)."""
+    meta = {"format": "nablab-model", "format_version": 1, "architecture": architecture}
+    np.savez(path, __nablab__=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
+    return path
+
+
+def test_a_tiny_file_cannot_ask_for_a_huge_model(tmp_path):
+    """Linear(100000, 100000) would be 37 GiB: the arrays are checked against it before building."""
+    import tracemalloc
+    path = crafted(tmp_path / "bomb.npz", {"type": "Sequential", "layers": [
+        {"type": "Linear", "config": {"in_features": 100000, "out_features": 100000}}]},
+        {"0.W": np.zeros((2, 2), np.float32), "0.b": np.zeros(2, np.float32)})
+    assert path.stat().st_size < 2000
+    tracemalloc.start()
+    with pytest.raises(nl.ShapeError, match=r"0.W is float32 \(2, 2\); the architecture needs .*\(100000, 100000\)"):
+        nl.load(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100 * 2**20
+
+
+@pytest.mark.parametrize("architecture, arrays, message", [
+    ({"type": "Sequential", "layers": [{"type": "Linear", "config": {"in_features": 2, "out_features": 2,
+                                                                      "dtype": "object"}}]},
+     {"0.W": np.zeros((2, 2)), "0.b": np.zeros(2)}, "has dtype 'object'"),
+    ({"type": "Sequential", "layers": [{"type": "Linear", "config": {"in_features": True, "out_features": 2}}]},
+     {"0.W": np.zeros((1, 2)), "0.b": np.zeros(2)}, "would have shape"),
+    ({"type": "Sequential", "layers": [{"type": "Linear", "config": {"in_features": 2, "out_features": 2}}]},
+     {"0.W": np.zeros((2, 2), np.complex128), "0.b": np.zeros(2)}, "0.W is complex128"),
+    ({"type": "Sequential", "layers": "nope"}, {}, "has no list of layers"),
+    ({"type": "Evil", "config": {}}, {}, "unknown layer type 'Evil'"),
+    ({"type": "Sequential", "layers": [{"type": "Linear", "config": {"in_features": 2}}]}, {},
+     "Linear config lacks 'out_features'"),
+])
+def test_malformed_architectures_are_clear_errors(tmp_path, architecture, arrays, message):
+    with pytest.raises((nl.DataError, nl.ShapeError), match=message):
+        nl.load(crafted(tmp_path / "m.npz", architecture, arrays))
+
+
+def test_deep_nesting_and_directories_are_clear_errors(tmp_path):
+    arch = '{"type": "Sequential", "layers": [' * 3000 + '{"type": "ReLU", "config": {}}' + "]}" * 3000
+    path = tmp_path / "deep.npz"
+    meta = '{"format": "nablab-model", "format_version": 1, "architecture": ' + arch + "}"
+    np.savez(path, __nablab__=np.frombuffer(meta.encode(), dtype=np.uint8))
+    with pytest.raises(nl.DataError, match="deep"):
+        nl.load(path)
+    with pytest.raises(nl.DataError, match="cannot save the model there"):
+        nl.save(nl.Sequential(nl.ReLU()), tmp_path)

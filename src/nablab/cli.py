@@ -15,6 +15,7 @@ Each subcommand's parser names its function (``set_defaults(func=...)``); main()
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -26,6 +27,16 @@ from .errors import NablabError
 def log_for(args):
     from .experiments.runner import quiet
     return quiet if getattr(args, "quiet", False) else print
+
+
+def job_count(args) -> int:
+    """--jobs, at least 1 and at most this machine's CPU count (more would only oversubscribe it)."""
+    from .checks import positive_int
+    jobs = positive_int("--jobs", args.jobs)
+    cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        print(f"nablab: --jobs {jobs} capped to {cpus}, the number of CPUs here", file=sys.stderr)
+    return min(jobs, cpus)
 
 
 def list_command(args) -> None:
@@ -52,13 +63,13 @@ def run_command(args) -> None:
     from . import experiments
     from .errors import ConfigError
     if args.resume:
-        experiments.resume(args.resume, jobs=args.jobs, log=log_for(args))
+        experiments.resume(args.resume, jobs=job_count(args), log=log_for(args))
         return
     if not args.name:
         raise ConfigError("nablab run needs an experiment NAME or --resume DIR")
     spec = experiments.resolve(args.name, args.set, quick=args.quick, seeds=args.seeds)
     out = args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    experiments.run(spec, out, jobs=args.jobs, quick=args.quick, overrides=args.set, log=log_for(args),
+    experiments.run(spec, out, jobs=job_count(args), quick=args.quick, overrides=args.set, log=log_for(args),
                     command="nablab " + " ".join(args.argv))
 
 
@@ -72,7 +83,7 @@ def report_command(args) -> None:
     log, start = log_for(args), time.perf_counter()
     out = Path(args.out)
     runs = ensure_runs(EXPERIMENTS, out / ("runs-quick" if args.quick else "runs"), quick=args.quick,
-                       reuse=args.reuse, jobs=args.jobs, log=log,
+                       reuse=args.reuse, jobs=job_count(args), log=log,
                        command=f"nablab report{' --quick' if args.quick else ''}")
     written = write_report(out, runs, langs)
     log(f"report written in {time.perf_counter() - start:.0f} s: " + ", ".join(str(p) for p in written))
@@ -153,8 +164,18 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
+    from .experiments.runner import RunInterrupted
     try:
         args.func(args)
+    except RunInterrupted as e:
+        print(f"nablab: {e}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("nablab: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:                  # `nablab list | head`: the reader went away
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except NablabError as e:
         print(f"nablab: error: {e}", file=sys.stderr)
         return 2

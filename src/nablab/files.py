@@ -27,7 +27,8 @@ def atomic_write(path: Path, write) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # the writer's pid is in the name, so clean-up can tell a dead writer's leftovers from a live one's
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
@@ -38,6 +39,27 @@ def atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:                      # someone else's process: alive
+        return True
+    return True
+
+
+def remove_stale_parts(folder: Path, name: str) -> list[Path]:
+    """Delete ``.<name>.<pid>.*.part`` files in ``folder`` whose writing process is gone."""
+    removed = []
+    for part in Path(folder).glob(f".{name}.*.part"):
+        pid = part.name[len(name) + 2:].split(".", 1)[0]
+        if not pid.isdigit() or not alive(int(pid)):
+            part.unlink(missing_ok=True)
+            removed.append(part)
+    return removed
 
 
 def write_json(path: Path, obj) -> Path:

@@ -17,7 +17,11 @@ else builds a path inside a run directory.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -42,15 +46,48 @@ class RunDir:
     def __repr__(self) -> str:
         return f"RunDir({str(self.path)!r})"
 
+    # -- one owner at a time ----------------------------------------------------------------
+    @contextlib.contextmanager
+    def owned(self, command: str = ""):
+        """Hold this run directory for the block: an OS lock (flock on ``.lock``) that the
+        kernel releases when the process ends, however it ends. A second process is refused
+        with a ConfigError naming the holder."""
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise ConfigError(f"{self.path}: cannot use as a run directory ({e.strerror or e})") from e
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 1000, 0).decode("utf-8", "replace").strip() or "another process"
+            os.close(fd)
+            raise ConfigError(f"{self.path} is in use by {holder}; wait for it to end or choose "
+                              f"another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since "
+                      f"{time.strftime('%H:%M:%S')} ({command or 'nablab'})".encode(), 0)
+        try:
+            yield self
+        finally:
+            os.ftruncate(fd, 0)
+            os.close(fd)                      # closing releases the lock
+
     # -- the spec, written once ----------------------------------------------------------
     def exists(self) -> bool:
         """True once a run was created here (its spec.json exists)."""
         return (self.path / self.SPEC).exists()
 
     def create(self, spec: dict) -> None:
-        """Make the folder and write spec.json; refuse a folder that already holds a run."""
+        """Make the folder and write spec.json; refuse a folder that already holds a run.
+        Call it while holding the directory (``owned``): check and write are then one step."""
         if self.exists():
             raise ConfigError(f"{self.path} already holds a run; use --resume {self.path} or another --out")
+        leftovers = [name for name in ("history", "checkpoints", self.DATA, self.RESULTS, self.SESSIONS)
+                     if (self.path / name).exists()]
+        if leftovers:                # an earlier run's files without its spec: never reuse them
+            raise ConfigError(f"{self.path} holds files of an earlier run ({', '.join(leftovers)}) but no "
+                              f"spec.json; delete them or choose another --out")
         self.path.mkdir(parents=True, exist_ok=True)
         write_json(self.path / self.SPEC, spec)
 

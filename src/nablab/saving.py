@@ -9,6 +9,7 @@ beside the target and renamed, so a crash never leaves a half-written model.
 from __future__ import annotations
 
 import json
+import math
 import os
 import zipfile
 from pathlib import Path
@@ -59,15 +60,90 @@ def save(model, path: str | os.PathLike) -> Path:
             "numpy_version": np.__version__, "architecture": architecture(model),
             "dtypes": sorted({a.dtype.name for a in arrays.values()})}
     arrays[META_KEY] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    atomic_write(path, lambda f: np.savez(f, **arrays))
+    try:
+        atomic_write(path, lambda f: np.savez(f, **arrays))
+    except OSError as e:
+        raise DataError(f"{path}: cannot save the model there ({e.strerror or e})") from None
     return path
+
+
+# What each layer type keeps in its state_dict, from its config alone (no allocation).
+STATE_SHAPES = {
+    "Linear": lambda c: {"W": (c["in_features"], c["out_features"]), "b": (c["out_features"],)},
+    "Conv2d": lambda c: {"W": (c["out_channels"], c["in_channels"], c["kernel_size"], c["kernel_size"]),
+                         "b": (c["out_channels"],)},
+    "BatchNorm": lambda c: dict.fromkeys(("gamma", "beta", "running_mean", "running_var"), (c["num_features"],)),
+}
+DTYPES = ("float16", "float32", "float64")
+MAX_DEPTH = 32                                   # nested Sequentials
+
+
+def expected_state(arch, where: str, prefix: str = "", depth: int = 0) -> dict[str, tuple]:
+    """The state_dict keys and shapes an architecture implies, checked without building it."""
+    if depth > MAX_DEPTH:
+        raise DataError(f"{where}: the architecture nests deeper than {MAX_DEPTH} levels")
+    if not isinstance(arch, dict) or not isinstance(arch.get("type"), str):
+        raise DataError(f"{where}: layer {prefix or 'model'} is not a {{type, config}} table: {str(arch)[:80]}")
+    if arch["type"] == "Sequential":
+        if not isinstance(arch.get("layers"), list):
+            raise DataError(f"{where}: Sequential {prefix or 'model'} has no list of layers")
+        out = {}
+        for i, sub in enumerate(arch["layers"]):
+            out.update(expected_state(sub, where, f"{prefix}{i}.", depth + 1))
+        return out
+    config = arch.get("config", {})
+    if arch["type"] not in LAYER_TYPES or not isinstance(config, dict):
+        raise DataError(f"{where}: unknown layer type {arch['type']!r} (or a config that is not a "
+                        f"table) in the saved model; known: {sorted(LAYER_TYPES)}")
+    if config.get("dtype", "float32") not in DTYPES:
+        raise DataError(f"{where}: layer {prefix}{arch['type']} has dtype {config.get('dtype')!r}; "
+                        f"expected one of {list(DTYPES)}")
+    try:
+        shapes = STATE_SHAPES.get(arch["type"], lambda c: {})(config)
+    except (KeyError, TypeError) as e:
+        raise DataError(f"{where}: {arch['type']} config lacks {e}") from None
+    for name, shape in shapes.items():
+        if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in shape):
+            raise DataError(f"{where}: {prefix}{name} of {arch['type']} would have shape {shape}")
+    return {f"{prefix}{k}": tuple(v) for k, v in shapes.items()}
+
+
+def array_headers(path: Path) -> dict[str, tuple[tuple, np.dtype]]:
+    """{name: (shape, dtype)} of every array in an .npz, read from the .npy headers only; an
+    array whose header promises more (or fewer) bytes than the file holds is refused."""
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            with z.open(info) as f:
+                version = np.lib.format.read_magic(f)
+                reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                    np.lib.format.read_array_header_2_0
+                shape, _, dtype = reader(f)
+                stored = info.file_size - f.tell()
+            if dtype.hasobject or math.prod(shape) * dtype.itemsize != stored:
+                raise DataError(f"{path}: {info.filename} declares {shape} of {dtype} but holds {stored} bytes")
+            out[info.filename.removesuffix(".npy")] = (tuple(shape), dtype)
+    return out
+
+
+def check_arrays(path: Path, arch: dict) -> None:
+    """Every array the architecture needs, of its shape and a float dtype, and nothing else."""
+    expected = expected_state(arch, str(path))
+    found = {k: v for k, v in array_headers(path).items() if k != META_KEY}
+    if set(found) != set(expected):
+        raise ShapeError(f"{path}: the arrays do not match the architecture; missing "
+                         f"{sorted(set(expected) - set(found))}, unexpected {sorted(set(found) - set(expected))}")
+    for key, (shape, dtype) in found.items():
+        if shape != expected[key] or dtype.name not in DTYPES:
+            raise ShapeError(f"{path}: {key} is {dtype.name} {shape}; the architecture needs a float "
+                             f"({'/'.join(DTYPES)}) array of shape {expected[key]}")
 
 
 def read_meta(path: Path, data) -> dict:
     if META_KEY not in data.files:
         raise DataError(f"{path}: not a nablab model (no {META_KEY} entry)")
     meta = json.loads(bytes(data[META_KEY]).decode("utf-8"))
-    if meta.get("format") != FORMAT or meta.get("format_version", 0) > FORMAT_VERSION:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("format_version", 0) > FORMAT_VERSION:
         raise DataError(f"{path}: expected {FORMAT} format <= {FORMAT_VERSION}; "
                         f"got {meta.get('format')} {meta.get('format_version')}")
     return meta
@@ -84,9 +160,12 @@ def load(path: str | os.PathLike, model=None):
         # Open the file ourselves: np.load leaks its handle when a zip is truncated.
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = read_meta(path, data)
+            check_arrays(path, meta.get("architecture"))      # before anything is allocated
             state = {k: data[k] for k in data.files if k != META_KEY}
-    except (OSError, ValueError, zipfile.BadZipFile, json.JSONDecodeError) as e:
-        raise DataError(f"{path}: cannot read saved model ({e})") from e
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, RecursionError, UnicodeDecodeError) as e:
+        if isinstance(e, ShapeError):
+            raise
+        raise DataError(f"{path}: cannot read saved model ({type(e).__name__}: {str(e)[:200]})") from None
     saved = meta["architecture"]
     if model is None:
         model = build(saved)

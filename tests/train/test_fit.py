@@ -179,3 +179,26 @@ def test_history_save_load(tmp_path):
     assert again == h
     csv = (tmp_path / "h.csv").read_text().splitlines()
     assert csv[0] == "iteration,epoch,loss,train_acc,test_acc,time_s" and len(csv) == 3
+
+
+def test_a_test_subset_between_evaluations_leaves_training_alone():
+    """eval_test_samples: intermediate test accuracy on a fixed subset, the last on the whole set;
+    the training stream (batches, losses) is exactly the same as without it."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((400, 6)).astype(np.float32)
+    y = (x[:, 0] + x[:, 1] > 0).astype(int)
+    data = (x[:300], y[:300], x[300:], y[300:])
+
+    def run(**kw):
+        net = nl.models.mlp(6, [8], 2, rng=0)
+        h = nl.fit(net, nl.SoftmaxCrossEntropy(), nl.optim.SGD(net.parameters(), lr=0.1), data, iters=40,
+                   batch_size=10, eval_every=10, progress=False, **kw)
+        return h, net
+
+    full, _ = run()
+    sub, net = run(eval_test_samples=30)
+    assert sub.losses == full.losses
+    assert sub.points[-1]["test_acc"] == full.points[-1]["test_acc"] == nl.train.accuracy(net, x[300:], y[300:])
+    assert all(round(p["test_acc"] * 30) == p["test_acc"] * 30 for p in sub.points[:-1])     # k / 30
+    with pytest.raises(nl.ConfigError, match="fit: eval_test_samples must be an int >= 1; got 0"):
+        run(eval_test_samples=0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -67,8 +68,18 @@ def run_here(items, on_done, log, progress: bool) -> None:
             return
 
 
+def ignore_ctrl_c() -> None:
+    """Pool workers ignore SIGINT while idle; fit installs its own handler while it trains, so
+    a Ctrl-C stops a running training task at its next step (checkpointed), nothing else."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_pool(items, jobs: int, on_done, log) -> None:
-    """Every task of every item in one pool of ``jobs`` spawned processes, costliest first."""
+    """Every task of every item in one pool of ``jobs`` spawned processes, costliest first.
+
+    Ctrl-C (KeyboardInterrupt here): queued tasks are cancelled, running ones are told to stop
+    (SIGINT) and collected, every unfinished item is reported interrupted, and the interrupt is
+    raised again for the caller to say how to continue."""
     outstanding = {i: set(pending(spec, run)) for i, (spec, run) in enumerate(items)}
     statuses = {i: {} for i in outstanding}
     seconds = dict.fromkeys(outstanding, 0.0)
@@ -76,20 +87,41 @@ def run_pool(items, jobs: int, on_done, log) -> None:
         on_done(*items[i], {}, 0.0)
     order = sorted(((kinds.get(items[i][0].kind).cost(items[i][0], t), i, t)
                     for i, todo in outstanding.items() for t in todo), key=lambda c: -c[0])
+
+    def collect(futures, block: bool = True):
+        done, _ = wait(futures, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for future in done:
+            i = futures.pop(future)
+            if future.cancelled():
+                continue
+            task, status, took = future.result()
+            statuses[i][task], seconds[i] = status, seconds[i] + took
+            outstanding[i].discard(task)
+            log(f"  {items[i][0].name}: {task[0]} (seed {task[1]}): {status}")
+            if not outstanding[i]:
+                on_done(*items[i], statuses[i], seconds[i])
+
     ctx = multiprocessing.get_context("spawn")
-    with single_threaded_blas(), ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with single_threaded_blas(), ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                                     initializer=ignore_ctrl_c) as pool:
         futures = {pool.submit(timed_task, to_json(items[i][0]), t, str(items[i][1].path), False): i
                    for _, i, t in order}
-        while futures:
-            done, _ = wait(futures, return_when=FIRST_COMPLETED)
-            for future in done:
-                i = futures.pop(future)
-                task, status, took = future.result()
-                statuses[i][task], seconds[i] = status, seconds[i] + took
-                outstanding[i].discard(task)
-                log(f"  {items[i][0].name}: {task[0]} (seed {task[1]}): {status}")
-                if not outstanding[i]:
-                    on_done(*items[i], statuses[i], seconds[i])
+        try:
+            while futures:
+                collect(futures)
+        except KeyboardInterrupt:
+            log("Ctrl-C: queued tasks cancelled; running ones stop at their next step")
+            for future in futures:
+                future.cancel()
+            for pid in list(getattr(pool, "_processes", {}) or {}):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGINT)
+            while futures:
+                collect(futures)
+            for i, todo in outstanding.items():
+                if todo:
+                    on_done(*items[i], {**statuses[i], **dict.fromkeys(todo, "interrupted")}, seconds[i])
+            raise
 
 
 def execute(items, jobs: int, on_done, log, progress: bool = False) -> None:

@@ -7,6 +7,7 @@ resume(out) reads spec.json back and runs only the tasks that are not done.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import platform
 import time
@@ -70,7 +71,9 @@ def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
 
 def create(spec: ExperimentSpec, out: str | Path, *, quick: bool = False, command: str = "",
            overrides=()) -> RunDir:
-    """A new run directory for ``spec`` (spec.json, written once); refuses one that holds a run."""
+    """A new run directory for ``spec`` (spec.json, written once) after a dry pass over every
+    setting; refuses a directory that holds a run or an earlier run's files."""
+    kinds.get(spec.kind).check(spec)
     run_dir = RunDir(out)
     data = kinds.get(spec.kind).dataset(spec.params)
     run_dir.create({"spec": to_json(spec), "versions": versions(),
@@ -83,10 +86,12 @@ def create(spec: ExperimentSpec, out: str | Path, *, quick: bool = False, comman
 def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = False,
         command: str = "", overrides=(), log=print) -> dict:
     """Create a run directory for ``spec`` at ``out`` and run it; return results.json's dict."""
-    run_dir = create(spec, out, quick=quick, command=command, overrides=overrides)
-    log(f"{spec.name}: {spec.title} → {run_dir.path}")
-    execute_and_finish([(spec, run_dir)], jobs, log)
-    return run_dir.results() if run_dir.has_results() else {}
+    kinds.get(spec.kind).check(spec)              # before the directory exists
+    with RunDir(out).owned(command) as run_dir:
+        create(spec, out, quick=quick, command=command, overrides=overrides)
+        log(f"{spec.name}: {spec.title} → {run_dir.path}")
+        execute_and_finish([(spec, run_dir)], jobs, log)
+        return run_dir.results()
 
 
 def load_spec(run_dir: RunDir) -> ExperimentSpec:
@@ -99,22 +104,29 @@ def resume(out: str | Path, *, jobs: int = 1, log=print) -> dict:
     """Continue a stopped run: only the tasks that are not done run."""
     run_dir = RunDir(out)
     spec = load_spec(run_dir)
-    log(f"{spec.name}: resuming {run_dir.path}")
-    execute_and_finish([(spec, run_dir)], jobs, log)
-    return run_dir.results() if run_dir.has_results() else {}
+    with run_dir.owned(f"nablab run --resume {run_dir.path}"):
+        log(f"{spec.name}: resuming {run_dir.path}")
+        execute_and_finish([(spec, run_dir)], jobs, log)
+        return run_dir.results()
 
 
 def execute_and_finish(items, jobs: int, log) -> None:
     """Run what is left of every (spec, RunDir); each one that completes gets its results,
-    figures and summary at once; one that was interrupted says how to continue."""
+    figures and summary at once. If any was interrupted (Ctrl-C), RunInterrupted says how to
+    continue each — after the others have finished or been stopped."""
     def on_done(spec, run_dir, statuses, seconds):
         interrupted = "interrupted" in statuses.values()
         run_dir.add_session(seconds, "interrupted" if interrupted else "finished")
-        if interrupted:
-            log(f"interrupted; continue with: nablab run --resume {run_dir.path}")
-        else:
+        if not interrupted:
             finish(spec, run_dir, log)
-    executor.execute(items, jobs, on_done, log, progress=log is not quiet)
+    try:
+        executor.execute(items, jobs, on_done, log, progress=log is not quiet)
+    except KeyboardInterrupt:
+        pass                                   # reported below, with what is left to resume
+    unfinished = [run for _, run in items if not run.has_results()]
+    if unfinished:
+        raise RunInterrupted("interrupted; the finished tasks are kept. Continue with: "
+                             + "; ".join(f"nablab run --resume {run.path}" for run in unfinished))
 
 
 def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), jobs: int = 1,
@@ -124,22 +136,22 @@ def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), job
     when missing. All their tasks share one pool. Returns only when every run has results."""
     reused = find_runs(reuse)
     runs, items = {}, []
-    for name in names:
-        if name in reused:
-            log(f"reusing {reused[name].path}")
-            runs[name] = reused[name]
-            continue
-        runs[name] = target = RunDir(Path(folder) / name)
-        if target.has_results():
-            log(f"reusing {target.path}")
-        elif target.exists():
-            items.append((load_spec(target), target))
-        else:
-            items.append((resolve(name, quick=quick), None))
-    items = [(spec, run or create(spec, runs[spec.name].path, quick=quick, command=command))
-             for spec, run in items]
-    execute_and_finish(items, jobs, log)
-    unfinished = [name for name, run in runs.items() if not run.has_results()]
-    if unfinished:                          # a task was interrupted (Ctrl-C): stop here
-        raise RunInterrupted(f"{', '.join(unfinished)} did not finish; the same command continues")
+    with contextlib.ExitStack() as held:
+        for name in names:
+            if name in reused:
+                log(f"reusing {reused[name].path}")
+                runs[name] = reused[name]
+                continue
+            runs[name] = target = held.enter_context(RunDir(Path(folder) / name).owned(command))
+            if target.has_results():
+                log(f"reusing {target.path}")
+            elif target.exists():
+                items.append((load_spec(target), target))
+            else:
+                spec = resolve(name, quick=quick)
+                items.append((spec, create(spec, target.path, quick=quick, command=command)))
+        try:
+            execute_and_finish(items, jobs, log)
+        except RunInterrupted as e:
+            raise RunInterrupted(f"{e} — or run the same command again") from None
     return runs

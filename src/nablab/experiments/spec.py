@@ -115,6 +115,7 @@ class TrainSpec:
     sampler: str = "replacement"          # the course's np.random.choice
     train_acc_on: str = "batch"           # the course's 2_2–2_4 notebooks
     eval_every: int = 10
+    eval_test_samples: int | None = None  # test accuracy on a fixed subset until the last evaluation
     regularizer: str | None = None        # "l1" | "l2"
     lam: float = 0.0
     trainable: str = "all"                # "course-keys": only W1–W3, b1–b3 (2_2_2–2_4 quirk);
@@ -126,6 +127,8 @@ class TrainSpec:
         require(where, "iters", self.iters, self.iters >= 1, ">= 1")
         require(where, "batch_size", self.batch_size, self.batch_size >= 1, ">= 1")
         require(where, "eval_every", self.eval_every, self.eval_every >= 1, ">= 1")
+        require(where, "eval_test_samples", self.eval_test_samples,
+                self.eval_test_samples is None or self.eval_test_samples >= 1, ">= 1 (or none: the whole set)")
         require(where, "sampler", self.sampler, self.sampler in SAMPLERS, f"one of {list(SAMPLERS)}")
         require(where, "train_acc_on", self.train_acc_on, self.train_acc_on in ("subset", "batch", "full"),
                 "one of ['subset', 'batch', 'full']")

@@ -278,7 +278,10 @@ def provenance(T, runs):
                 sources.append(source)
         rows.append([name, ds["name"] if ds else "—", f"{ds['n_train']} / {ds['n_test']}" if ds else "—",
                      str(r.results.get("seeds", 1)), f"{r.wall_time():.1f}", f"`{r.path.name}`"])
-    return [Heading(2, T["prov_h"]),
+    subsets = sorted({v["eval_test_samples"] for r in runs.values() for v in r.results.get("variants", [])
+                      if v.get("eval_test_samples")})
+    note = [Paragraph(T["prov_test_subset"].format(n=", ".join(f"{n:,}" for n in subsets)))] if subsets else []
+    return [Heading(2, T["prov_h"]), *note,
             Paragraph(T["prov_intro"].format(nablab=versions["nablab"], numpy=versions["numpy"],
                                          python=versions["python"], machine=versions["machine"],
                                          total=total, quick=T["prov_quick"] if quick else "")),

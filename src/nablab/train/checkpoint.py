@@ -9,12 +9,13 @@ previous checkpoint or the new one, never half of one.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from ..files import atomic_write
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 
 META = "__meta__"
 
@@ -44,14 +45,43 @@ def save_checkpoint(path: Path, *, model, optimizer, meta: dict) -> Path:
     return path
 
 
-def load_checkpoint(path: Path, *, model, optimizer) -> dict:
-    """Restore model and optimizer in place; return the meta dict (iteration, rng, history...)."""
+def plain(obj):
+    """``obj`` as JSON would give it back (tuples → lists, numpy scalars → numbers), so
+    fingerprints compare equal however their numbers were given."""
+    return json.loads(json.dumps(obj, default=lambda o: o.item() if hasattr(o, "item") else str(o)))
+
+
+def differences(saved: dict, now: dict, where: str = "") -> list[str]:
+    """'optimizer.hyper.lr: 0.1 in the checkpoint, 0.5 now', for every differing leaf."""
+    out = []
+    for key in sorted(set(saved) | set(now)):
+        a, b, name = saved.get(key), now.get(key), f"{where}{key}"
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += differences(a, b, name + ".")
+        elif a != b:
+            out.append(f"{name}: {json.dumps(a)[:80]} in the checkpoint, {json.dumps(b)[:80]} now")
+    return out
+
+
+def load_checkpoint(path: Path, *, model, optimizer, expect: dict | None = None) -> dict:
+    """Restore model and optimizer in place; return the meta dict (iteration, rng, history...).
+
+    ``expect``: the fingerprint of what is resuming (architecture, optimizer and its settings,
+    fit settings, data shapes); a checkpoint made by anything else is refused with a
+    ConfigError that says what differs — before anything is restored.
+    """
     try:
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = json.loads(bytes(data[META]).decode("utf-8"))
             arrays = {k: data[k] for k in data.files if k != META}
-    except (OSError, ValueError, KeyError) as e:
-        raise DataError(f"{path}: unreadable checkpoint ({e})") from e
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
+        raise DataError(f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); delete it to "
+                        f"start this run again from iteration 0") from e
+    if expect is not None and meta.get("fingerprint") != plain(expect):
+        diff = differences(meta.get("fingerprint") or {}, plain(expect))
+        raise ConfigError(f"{path} was made by a different run: {'; '.join(diff[:5])}. "
+                          f"Resume with the same settings, or delete the checkpoint (or pass "
+                          f"resume=False) to start fresh")
     model.load_state_dict({k[len("model/"):]: v for k, v in arrays.items() if k.startswith("model/")})
     opt = meta["optimizer"]
     state = [dict(plain) for plain in opt["plain_state"]]

@@ -7,7 +7,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..files import atomic_write
+from ..errors import DataError
+from ..files import atomic_write, read_json
+
+STATUSES = ("running", "finished", "interrupted", "diverged")
 
 
 @dataclass
@@ -57,4 +60,11 @@ class History:
 
     @classmethod
     def load(cls, path: str | Path) -> "History":
-        return cls.from_dict(json.loads(Path(path).with_suffix(".json").read_text()))
+        """A saved History; a missing, damaged or foreign file is a DataError naming it."""
+        path = Path(path).with_suffix(".json")
+        d = read_json(path)
+        if not isinstance(d, dict) or not isinstance(d.get("points"), list) or \
+                not isinstance(d.get("losses"), list) or d.get("status") not in STATUSES:
+            raise DataError(f"{path}: not a training history (points, losses, status); delete it to "
+                            f"run that task again")
+        return cls.from_dict(d)

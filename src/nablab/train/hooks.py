@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import ConfigError
+from ..files import remove_stale_parts
 from .checkpoint import load_checkpoint, save_checkpoint
 from .history import History
 from .sampling import BatchSampler
@@ -72,13 +74,20 @@ class Evaluate(Hook):
 
     train_acc_on: "subset" (a fixed random ``samples`` of the training set, drawn now from
     ``rng``), "batch" (the current mini-batch, as the course's 2_2–2_4 notebooks) or "full".
+    test_samples: test accuracy on a fixed random subset of that many test images (drawn from
+    ``test_rng``, so the training stream is unchanged), except at the last iteration: the whole set.
     """
 
-    def __init__(self, data: tuple, every: int, train_acc_on: str, samples: int, rng):
+    def __init__(self, data: tuple, every: int, train_acc_on: str, samples: int, rng,
+                 test_samples: int | None = None, test_rng=None):
         self.x_train, self.y_train, self.x_test, self.y_test = data
         self.every, self.on = every, train_acc_on
         n = len(self.x_train)
         self.fixed = rng.choice(n, min(samples, n), replace=False) if train_acc_on == "subset" else None
+        # test accuracy between evaluations on a fixed subset; the whole test set at the last one
+        m = len(self.y_test)
+        self.test_subset = (test_rng.choice(m, test_samples, replace=False)
+                            if test_samples is not None and test_samples < m else None)
 
     def training_set(self, loop: Loop) -> tuple:
         if self.on == "batch":
@@ -92,10 +101,13 @@ class Evaluate(Hook):
             return
         size = loop.batches.batch_size            # training-sized batches: Conv2d reuses buffers
         x, t = self.training_set(loop)
+        x_test, y_test = self.x_test, self.y_test
+        if self.test_subset is not None and it != loop.total:
+            x_test, y_test = x_test[self.test_subset], y_test[self.test_subset]
         loop.history.points.append({
             "iteration": it, "epoch": round(it * size / len(self.x_train), 4),
             "loss": loop.history.losses[-1], "train_acc": accuracy(loop.model, x, t, size),
-            "test_acc": accuracy(loop.model, self.x_test, self.y_test, size),
+            "test_acc": accuracy(loop.model, x_test, y_test, size),
             "time_s": round(loop.seconds(), 4)})
 
 
@@ -124,17 +136,20 @@ class Checkpoints(Hook):
     """checkpoint.npz in ``folder``: resumed at start (when ``resume``), written every
     ``every`` iterations and when the loop ends. Each write is atomic (SIGKILL-safe)."""
 
-    def __init__(self, folder, every: int, resume: bool = True):
+    def __init__(self, folder, every: int, resume: bool = True, fingerprint: dict | None = None):
         self.path = Path(folder) / CHECKPOINT if folder else None
-        self.every, self.resume = every, resume
+        self.every, self.resume, self.fingerprint = every, resume, fingerprint
 
     def start(self, loop: Loop) -> None:
         if self.path is None:
             return
-        for stale in self.path.parent.glob(f".{CHECKPOINT}.*.part"):   # left by a killed process
-            stale.unlink()
+        remove_stale_parts(self.path.parent, CHECKPOINT)        # left by a killed process only
         if self.resume and self.path.exists():
-            meta = load_checkpoint(self.path, model=loop.model, optimizer=loop.optimizer)
+            meta = load_checkpoint(self.path, model=loop.model, optimizer=loop.optimizer,
+                                   expect=self.fingerprint)
+            if meta["iteration"] > loop.total:
+                raise ConfigError(f"{self.path} is at iteration {meta['iteration']}, beyond the "
+                                  f"{loop.total} asked for; ask for at least as many, or delete it")
             loop.start = loop.iteration = meta["iteration"]
             loop.elapsed = meta["elapsed_s"]
             loop.history = History.from_dict(meta["history"])
@@ -143,7 +158,7 @@ class Checkpoints(Hook):
 
     def save(self, loop: Loop) -> None:
         save_checkpoint(self.path, model=loop.model, optimizer=loop.optimizer, meta={
-            "iteration": loop.iteration, "elapsed_s": loop.seconds(), "rng": loop.rng.bit_generator.state,
+            "fingerprint": self.fingerprint, "iteration": loop.iteration, "elapsed_s": loop.seconds(), "rng": loop.rng.bit_generator.state,
             "sampler": loop.batches.state(), "history": loop.history.to_dict()})
 
     def after_iteration(self, loop: Loop, it: int) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..checks import is_int, one_of, positive_int, require
 from ..errors import ConfigError, NablabError
+from .checkpoint import plain
 from .history import History
 from .hooks import Checkpoints, Evaluate, Loop, ProgressBar
 from .probes import ProbeSet
@@ -68,14 +69,16 @@ class _StopFlag:
 
 def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int | None = None,
         batch_size: int = 100, sampler: str = "epoch", eval_every: int | None = None,
-        train_acc_on: str = "subset", train_acc_samples: int = 1000, regularizer=None,
+        train_acc_on: str = "subset", train_acc_samples: int = 1000, eval_test_samples: int | None = None,
+        regularizer=None,
         probes=(), probe_at=None, probe_every: int | None = None, seed: int = 0,
         progress: bool = True, checkpoint_dir=None, checkpoint_every: int | None = None,
         resume: bool = True) -> History:
     """Train ``model`` with ``train_step`` for ``iters`` (or ``epochs``); return its History.
 
     sampler "epoch" | "replacement" (the course's np.random.choice); eval_every (default
-    iters // 50) and train_acc_on "subset" | "batch" | "full": see Evaluate; regularizer
+    iters // 50), train_acc_on "subset" | "batch" | "full" and eval_test_samples (a fixed test
+    subset until the last evaluation): see Evaluate; regularizer
     nl.optim.L1 / L2; probes (names in PROBES) at ``probe_at`` or every ``probe_every``;
     checkpoint_dir: checkpoints every ``checkpoint_every`` (default eval_every), resumed when
     ``resume``. NaN/inf raises TrainingDiverged; Ctrl-C ends with status "interrupted".
@@ -87,10 +90,28 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
     loop = Loop(model, optimizer, total, rng, BatchSampler(len(x_train), batch_size, sampler, rng),
                 History(info={"iters": total, "batch_size": batch_size, "sampler": sampler,
                               "train_acc_on": train_acc_on}))
-    hooks = [Evaluate(split, eval_every, train_acc_on, train_acc_samples, rng), ProgressBar(progress),
-             Checkpoints(checkpoint_dir, checkpoint_every or eval_every, resume)]
+    fp = fingerprint(model, optimizer, split, regularizer, batch_size=batch_size, sampler=sampler,
+                     eval_every=eval_every, train_acc_on=train_acc_on, train_acc_samples=train_acc_samples,
+                     eval_test_samples=eval_test_samples, probes=list(probes), seed=seed)
+    if eval_test_samples is not None:
+        positive_int("fit: eval_test_samples", eval_test_samples)
+    hooks = [Evaluate(split, eval_every, train_acc_on, train_acc_samples, rng, eval_test_samples,
+                      np.random.default_rng([seed, 1])), ProgressBar(progress),
+             Checkpoints(checkpoint_dir, checkpoint_every or eval_every, resume, fp)]
     watcher = ProbeSet(probes, probe_at, probe_every) if probes else None
     return run_loop(loop, hooks, loss, regularizer, watcher, x_train, y_train)
+
+
+def fingerprint(model, optimizer, data, regularizer, **settings) -> dict:
+    """What produced a checkpoint: architecture, optimizer class and settings (and how many
+    parameters it updates), fit's settings, the data's shapes. A resume must match it — except
+    the number of iterations, which may grow (train a finished run for longer)."""
+    from ..saving import architecture
+    return plain({"model": architecture(model),
+            "optimizer": {"type": type(optimizer).__name__, "hyper": dict(optimizer.hyper),
+                          "parameters": len(optimizer.params)},
+            "regularizer": repr(regularizer), "fit": settings,
+            "data": {name: list(np.shape(a)) for name, a in zip(("x_train", "y_train", "x_test", "y_test"), data)}})
 
 
 def run_loop(loop: Loop, hooks: list, loss, regularizer, watcher, x_train, y_train) -> History:

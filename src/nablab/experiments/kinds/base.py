@@ -5,6 +5,7 @@ A kind is one module in kinds/ that binds ``KIND`` to an instance of a Kind subc
     name        the ``kind`` field of the TOML's [experiment] table
     Params      frozen dataclass of its [params] table (checked field by field)
     quick       overrides laid over [params] by ``--quick`` (seconds instead of minutes)
+    check       a dry pass before anything is written (build models, optimizers...)
     tasks       the independent pieces of work: [(key, seed), ...] (run in parallel by --jobs)
     cost        a rough relative cost of a task (the pool starts the costliest first)
     run_task    do one task, writing what it produced into the RunDir; return its status
@@ -41,6 +42,10 @@ class Kind:
             params = deep_merge(params, nested(path, value))
             build(self.Params, params, SET)              # a mistake is named as the --set
         return build(self.Params, params, f"{where}: params")
+
+    def check(self, spec) -> None:
+        """A dry pass before anything is written: build what the tasks will build and raise
+        ConfigError for anything that would fail later. [params] is checked already."""
 
     def dataset(self, params):
         """The DataSpec this kind trains on, or None (results.json describes it)."""

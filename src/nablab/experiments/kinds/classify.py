@@ -5,11 +5,13 @@ TOML: ``[defaults]`` (a RunSpec) and ``[[variants]]`` laid over it; see experime
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
 
 from ...document import Items, Table
+from ...errors import ConfigError
 from ...layers import SoftmaxCrossEntropy
 from ...plotting import grid, histogram, pyplot, save
 from ...rundir import folder_name
@@ -21,6 +23,10 @@ from ..validate import SET, build as build_spec, deep_merge, fail, nested
 from .base import Kind
 
 CHECKPOINTS = (100, 300, 500, 1000, 2000)       # CURRICULUM.md §7b
+# Seconds per training step relative to the 784-40-20-10 MLP, as measured by the main job on the
+# project's 2-core machine (batch 100): the pool starts the costliest tasks first.
+STEP_COST = {"mlp": 1, "simple_convnet": 25, "double_convnet": 65, "deep_convnet": 150, "lenet": 20,
+             "alexnet_small": 180}
 QUICK_ITERS = 60
 
 
@@ -60,6 +66,12 @@ def versus_course(mean: float | None, std: float | None, course) -> str | None:
     return "below" if mean < lo else "above"
 
 
+def optimizer_settings(name: str) -> list[str]:
+    """The keyword settings an optimizer class accepts (besides its parameters)."""
+    from ...optim import OPTIMIZERS
+    return [p for p in inspect.signature(OPTIMIZERS[name]).parameters if p != "params"]
+
+
 def number(x) -> float | None:
     """A float for JSON, or None where training diverged (JSON has no NaN)."""
     return float(x) if np.isfinite(x) else None
@@ -92,13 +104,30 @@ class Classify(Kind):
     def dataset(self, params):
         return params.runs[0].data
 
+    def check(self, spec):
+        """Build every variant's model, optimizer and regularizer on its data's shapes, and
+        check the batch fits the training set — before spec.json exists."""
+        for i, run in enumerate(spec.params.runs):
+            where = f"{spec.source}: variants[{i}] ({run.label})"
+            ds = data_for(run.data)
+            try:
+                build(run, ds.x_train.shape[1:], len(ds.classes), 0)
+            except TypeError as e:                 # a setting the optimizer does not take
+                fail(f"{where}.optimizer", f"has a setting {run.optimizer.name} does not take ({e}); "
+                     f"it takes {optimizer_settings(run.optimizer.name)}")
+            except ConfigError as e:
+                raise ConfigError(f"{where}: {e}") from None
+            if run.train.batch_size > len(ds.y_train):
+                fail(f"{where}.train.batch_size", f"must be at most the {len(ds.y_train):,} training "
+                     f"images; got {run.train.batch_size}")
+
     def tasks(self, spec):
         return [(run.key, seed) for run in spec.params.runs for seed in range(spec.seeds)]
 
     def cost(self, spec, task):
-        """Iterations, × 40 for a convolutional net (a CNN step costs tens of MLP steps)."""
+        """Iterations × the architecture's cost per step relative to the course's MLP."""
         run = next(r for r in spec.params.runs if r.key == task[0])
-        return run.train.iters * (1 if run.model.arch == "mlp" else 40)
+        return run.train.iters * STEP_COST.get(run.model.arch, 1)
 
     def run_task(self, spec, task, run_dir, progress=False):
         key, seed = task
@@ -109,6 +138,7 @@ class Classify(Kind):
         try:
             history = fit(net, SoftmaxCrossEntropy(), opt, ds, iters=t.iters, batch_size=t.batch_size,
                           sampler=t.sampler, eval_every=t.eval_every, train_acc_on=t.train_acc_on,
+                          eval_test_samples=t.eval_test_samples,
                           regularizer=reg, probes=t.probes, probe_at=t.probe_at, seed=seed,
                           progress=progress, checkpoint_dir=run_dir.checkpoint_dir(key, seed))
         except TrainingDiverged as e:       # a result too: e.g. no BN with weight std 1
@@ -148,6 +178,7 @@ class Classify(Kind):
                 "final_loss": number(np.mean([np.mean(h.losses[-tail:]) for h in hs])),
                 "diverged_at": [h.info.get("diverged_at") for h in hs if h.status == "diverged"],
                 "seeds": len(hs), "iters": run.train.iters, "parameters": hs[0].info.get("parameters"),
+                "eval_test_samples": run.train.eval_test_samples,
                 "wall_time_s": float(np.mean([f["time_s"] for f in finals])), "at": curve}
 
     # -- summary.md and figures ------------------------------------------------------------

@@ -30,6 +30,14 @@ class ConvSpeedParams:
 
     def check(self, where):
         require(where, "repeats", self.repeats, self.repeats >= 1, ">= 1")
+        require(where, "shapes", [list(s) for s in self.shapes],
+                len(self.shapes) > 0 and all(d >= 1 for s in self.shapes for d in s), "non-empty, sizes >= 1")
+        require(where, "kernel", self.kernel, self.kernel >= 1, ">= 1")
+        require(where, "padding", self.padding, self.padding >= 0, ">= 0")
+        require(where, "naive_max_samples", self.naive_max_samples, self.naive_max_samples >= 1, ">= 1")
+        for s in self.shapes:
+            require(where, "kernel", self.kernel, self.kernel <= min(s[2:]) + 2 * self.padding,
+                    f"at most the padded input size of {list(s)}")
 
 
 def measure(fn, x, k, p, repeats) -> tuple[float, float]:

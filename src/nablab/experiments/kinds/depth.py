@@ -16,7 +16,7 @@ from ...layers import SoftmaxCrossEntropy
 from ...plotting import grid, save
 from ...train import accuracy, fit
 from ..datasets import data_for
-from ..spec import DataSpec, check_nets
+from ..spec import DataSpec, check_nets, finite
 from ..validate import require
 from .base import SingleRun
 
@@ -36,7 +36,10 @@ class DepthParams:
 
     def check(self, where):
         require(where, "depth", self.depth, self.depth >= 2, ">= 2")
-        require(where, "lr", self.lr, self.lr > 0, "> 0")
+        for name in ("width", "batch_size", "train_iters"):
+            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
+        require(where, "lr", self.lr, finite(self.lr) and self.lr > 0, "> 0")
+        require(where, "batchnorm", list(self.batchnorm), len(self.batchnorm) > 0, "a non-empty list")
         check_nets(where, self.activations, self.inits)
 
 

@@ -13,7 +13,7 @@ from ...layers import SoftmaxCrossEntropy
 from ...plotting import grid, save
 from ...train import accuracy, fit
 from ..datasets import data_for
-from ..spec import DataSpec
+from ..spec import DataSpec, finite
 from ..validate import require
 from .base import SingleRun
 
@@ -27,7 +27,7 @@ class FiltersParams:
 
     def check(self, where):
         require(where, "iters", self.iters, self.iters >= 1, ">= 1")
-        require(where, "lr", self.lr, self.lr > 0, "> 0")
+        require(where, "lr", self.lr, finite(self.lr) and self.lr > 0, "> 0")
 
 
 class Filters(SingleRun):

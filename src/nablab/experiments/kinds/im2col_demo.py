@@ -24,8 +24,11 @@ class Im2colParams:
     seed: int = 0
 
     def check(self, where):
-        require(where, "kernel", self.kernel, 1 <= self.kernel <= self.shape[2] + 2 * self.padding,
-                "between 1 and the padded input height")
+        require(where, "shape", list(self.shape), all(d >= 1 for d in self.shape) and max(self.shape) <= 64,
+                "four sizes in [1, 64] (N, C, H, W)")
+        require(where, "padding", self.padding, self.padding >= 0, ">= 0")
+        require(where, "kernel", self.kernel, 1 <= self.kernel <= min(self.shape[2:]) + 2 * self.padding,
+                "between 1 and the padded input size")
         require(where, "stride", self.stride, self.stride >= 1, ">= 1")
 
 

@@ -10,7 +10,8 @@ from ... import optim
 from ...document import Table
 from ...parameter import Parameter
 from ...plotting import grid, save
-from ..spec import OptimizerSpec
+from ...errors import ConfigError
+from ..spec import OptimizerSpec, finite
 from ..validate import require
 from .base import SingleRun
 
@@ -30,9 +31,17 @@ class PathParams:
     optimizers: tuple[PathOptimizer, ...] = ()
 
     def check(self, where):
-        require(where, "a", self.a, self.a > 0, "> 0")
+        require(where, "a", self.a, finite(self.a) and self.a > 0, "> 0")
+        require(where, "start", list(self.start), all(map(finite, self.start)), "two finite numbers")
         require(where, "steps", self.steps, self.steps >= 1, ">= 1")
         require(where, "optimizers", len(self.optimizers), len(self.optimizers) > 0, "non-empty")
+        labels = [o.label for o in self.optimizers]
+        require(where, "optimizers", labels, len(set(labels)) == len(labels), "labels that differ")
+        for i, o in enumerate(self.optimizers):
+            try:
+                optim.create(o.optimizer.name, [Parameter(np.zeros(2), "W")], **o.optimizer.kwargs())
+            except (TypeError, ConfigError) as e:
+                raise ConfigError(f"{where}.optimizers[{i}] ({o.label}): {e}") from None
 
 
 def path(p, opt_spec) -> list[list[float]]:

@@ -16,6 +16,7 @@ from ...functional import sigmoid
 from ...layers import ACTIVATIONS, Linear, MeanSquaredError, ReLU, Sequential, activation
 from ...plotting import pyplot, save
 from ...train import train_step
+from ..spec import finite
 from ..validate import require
 from .base import SingleRun
 
@@ -32,11 +33,13 @@ class RegressionParams:
     high: float = 1.0
 
     def check(self, where):
-        require(where, "steps", self.steps, self.steps >= 1, ">= 1")
-        require(where, "lr", self.lr, self.lr > 0, "> 0")
+        for name in ("samples", "steps", "hidden"):
+            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
+        require(where, "lr", self.lr, finite(self.lr) and self.lr > 0, "> 0")
+        require(where, "low", self.low, finite(self.low), "a finite number")
         require(where, "activation", self.activation, self.activation in ACTIVATIONS,
                 f"one of {sorted(ACTIVATIONS)}")
-        require(where, "high", self.high, self.high > self.low, "> low")
+        require(where, "high", self.high, finite(self.high) and self.high > self.low, "finite and > low")
 
 
 class ReLUWithSigmoidDerivative(ReLU):

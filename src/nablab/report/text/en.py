@@ -37,6 +37,9 @@ TEXT = {
             "The quirk itself is measured: with all ten layers trained the same net reaches "
             "{acc[relu-xavier-10-all-layers]:.4f}."),
     },
+    "prov_test_subset": ("During training, the test accuracy of the Section 1–3 experiments (the curves) is measured "
+                         "on a fixed random subset of {n} test images, to keep the whole report within 15 minutes "
+                         "on two cores; every final number is measured on the whole test set."),
     "other_lang": "日本語版",
     "variant": "variant", "test_acc": "test acc", "train_acc": "train acc", "course": "course result",
     "versus": "nablab vs course", "diverged_at": "diverged at iteration {it}",

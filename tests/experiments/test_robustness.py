@@ -1,0 +1,198 @@
+"""A hostile user: Ctrl-C with --jobs, two processes on one --out, stale checkpoints, settings
+that would fail late, corrupt checkpoints, a closed pipe. Every process a test starts is bounded
+by a timeout and stopped by its own handle."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nablab as nl
+from nablab.cli import main
+from nablab.train.checkpoint import load_checkpoint
+
+ENV = dict(os.environ, NABLAB_OFFLINE="1")
+NABLAB = str(Path(sys.executable).with_name("nablab"))
+
+
+def start(*args):
+    return subprocess.Popen([NABLAB, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+
+
+def finish(proc, timeout=300):
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc.returncode, out, err
+
+
+def comparable(out: Path):
+    res = json.loads((out / "results.json").read_text())
+    res.pop("wall_time_s")
+    for v in res["variants"]:
+        v.pop("wall_time_s")
+    hist = {}
+    for p in sorted((out / "history").glob("*/*.json")):
+        h = json.loads(p.read_text())
+        for point in h["points"]:
+            point.pop("time_s")
+        hist[p.relative_to(out).as_posix()] = h
+    return res, hist
+
+
+RUN = ["run", "overfitting", "--quick", "--seeds", "2", "--jobs", "2", "--set", "train.iters=2500",
+       "--set", "train.eval_every=100"]
+
+
+def test_ctrl_c_with_jobs_stops_promptly_and_resumes_identically(tmp_path):
+    straight, stopped = tmp_path / "straight", tmp_path / "stopped"
+    code, _, err = finish(start(*RUN, "--out", str(straight)))
+    assert code == 0, err
+    proc = start(*RUN, "--out", str(stopped))
+    deadline = time.time() + 120
+    while not list((stopped / "checkpoints").glob("*/seed*/checkpoint.npz")):
+        assert proc.poll() is None and time.time() < deadline, "the run ended before a checkpoint"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)                 # the main process only, as `kill -INT` would
+    sent = time.time()
+    code, _, err = finish(proc, timeout=60)
+    assert time.time() - sent < 20, "Ctrl-C took too long"
+    assert code == 130 and f"nablab run --resume {stopped}" in err and "Traceback" not in err, err
+    assert not (stopped / "results.json").exists()
+    sessions = json.loads((stopped / "sessions.json").read_text())
+    assert sessions[-1]["ended"] == "interrupted"
+    code, _, err = finish(start("run", "--resume", str(stopped), "--jobs", "2"))
+    assert code == 0, err
+    assert comparable(stopped) == comparable(straight)
+
+
+def test_two_processes_on_one_out_exactly_one_proceeds(tmp_path):
+    out = tmp_path / "shared"
+    args = ["run", "two-layer-net", "--quick", "--set", "train.iters=600", "--out", str(out)]
+    first, second = start(*args), start(*args)           # started together: a race for the folder
+    results = [finish(first), finish(second)]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 2], results
+    loser = next(err for code, _, err in results if code == 2)
+    assert "is in use by pid" in loser or "already holds a run" in loser
+    spec = json.loads((out / "spec.json").read_text())
+    assert spec["spec"]["params"]["runs"][0]["train"]["iters"] == 600
+
+
+def test_a_held_directory_names_its_holder(tmp_path):
+    out = tmp_path / "held"
+    proc = start("run", "two-layer-net", "--quick", "--set", "train.iters=5000", "--out", str(out))
+    deadline = time.time() + 60
+    while not (out / "spec.json").exists():
+        assert proc.poll() is None and time.time() < deadline
+        time.sleep(0.02)
+    code, _, err = finish(start("run", "--resume", str(out)))
+    proc.kill()
+    finish(proc)
+    assert code == 2 and f"is in use by pid {proc.pid}" in err and "nablab run two-layer-net" in err
+
+
+def test_an_earlier_runs_files_without_its_spec_are_never_reused(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["run", "two-layer-net", "--quick", "--quiet", "--out", str(out)]) == 0
+    (out / "spec.json").unlink()
+    (out / "results.json").unlink()
+    assert main(["run", "two-layer-net", "--quiet", "--out", str(out)]) == 2
+    assert "holds files of an earlier run (history, checkpoints, sessions.json) but no spec.json" in \
+        capsys.readouterr().err
+
+
+def small_fit(folder, lr=0.1, iters=30, batch_size=10, **kw):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((120, 6)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(int)
+    net = nl.models.mlp(6, [8], 2, rng=0)
+    return nl.fit(net, nl.SoftmaxCrossEntropy(), nl.optim.SGD(net.parameters(), lr=lr),
+                  (x[:100], y[:100], x[100:], y[100:]), iters=iters, batch_size=batch_size, eval_every=10,
+                  checkpoint_dir=folder, progress=False, **kw)
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(lr=0.5), r"optimizer.hyper.lr: 0.1 in the checkpoint, 0.5 now"),
+    (dict(batch_size=20), r"fit.batch_size: 10 in the checkpoint, 20 now"),
+    (dict(seed=3), r"fit.seed: 0 in the checkpoint, 3 now"),
+])
+def test_resuming_with_other_settings_is_refused(tmp_path, change, message):
+    small_fit(tmp_path)
+    with pytest.raises(nl.ConfigError, match=message) as e:
+        small_fit(tmp_path, **change)
+    assert "delete the checkpoint" in str(e.value)
+    assert small_fit(tmp_path, **change, resume=False).status == "finished"     # the way out works
+
+
+def test_more_iterations_continue_fewer_are_refused(tmp_path):
+    small_fit(tmp_path)
+    assert len(small_fit(tmp_path, iters=50).losses) == 50
+    with pytest.raises(nl.ConfigError, match="at iteration 50, beyond the 20 asked for"):
+        small_fit(tmp_path, iters=20)
+
+
+def test_the_same_settings_resume(tmp_path):
+    first = small_fit(tmp_path)
+    again = small_fit(tmp_path)
+    assert again.losses == first.losses and again.status == "finished"
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "flipped", "not a zip"])
+def test_a_damaged_checkpoint_is_a_clear_error(tmp_path, damage):
+    small_fit(tmp_path)
+    path = tmp_path / "checkpoint.npz"
+    data = path.read_bytes()
+    path.write_bytes({"empty": b"", "truncated": data[:len(data) // 2], "not a zip": b"hello" * 50,
+                      "flipped": data[:100] + bytes(b ^ 0xFF for b in data[100:400]) + data[400:]}[damage])
+    net = nl.models.mlp(6, [8], 2, rng=0)
+    with pytest.raises(nl.DataError, match=f"{path}: unreadable checkpoint .*delete it"):
+        load_checkpoint(path, model=net, optimizer=nl.optim.SGD(net.parameters(), lr=0.1))
+
+
+def test_stale_parts_of_dead_writers_only_are_removed(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    stale = tmp_path / f".checkpoint.npz.{dead}.abc.part"
+    live = tmp_path / f".checkpoint.npz.{os.getppid()}.def.part"       # a process that is alive
+    stale.write_bytes(b"x")
+    live.write_bytes(b"x")
+    small_fit(tmp_path)
+    assert not stale.exists() and live.exists()
+
+
+@pytest.mark.parametrize("experiment, setting, message", [
+    ("optimizers", "optimizer.momentum=0.5", r"variants\[0\] \(SGD\).optimizer has a setting sgd does not take"),
+    ("optimizers", "optimizer.betas=[0.9, 0.999]", r"sgd does not take .*it takes \['lr', 'weight_decay'\]"),
+    ("simple-cnn", "optimizer.betas=[1.5, 0.999]", r"Adam: betas\[0\] must be in \[0, 1\); got 1.5"),
+    ("simple-cnn", "optimizer.eps=-1", r"Adam: eps must be >= 0; got -1.0"),
+    ("two-layer-net", "train.batch_size=100000", r"batch_size must be at most the 60,000 training images"),
+    ("optimizer-paths", "params.optimizers=[]", r"--set optimizers must be non-empty"),
+    ("im2col-demo", "params.padding=-1", r"--set padding must be >= 0; got -1"),
+    ("conv-speed", "params.shapes=[[0, 1, 28, 28]]", r"--set shapes must be non-empty, sizes >= 1"),
+    ("sgd-regression", "params.lr=inf", r"--set lr must be > 0; got inf"),
+    ("depth-gradients", "params.inits=[]", r"--set inits must be a non-empty list"),
+])
+def test_bad_settings_are_refused_before_anything_is_written(tmp_path, capsys, experiment, setting, message):
+    out = tmp_path / "never"
+    assert main(["run", experiment, "--set", setting, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    import re
+    assert re.search(message, err), err
+    assert not out.exists()
+
+
+def test_a_closed_pipe_ends_quietly():
+    done = subprocess.run(["bash", "-c", f"'{NABLAB}' list | head -n 1"], capture_output=True, text=True,
+                          timeout=120, env=ENV)
+    assert done.returncode == 0 and done.stdout.count("\n") == 1 and done.stderr == ""
