@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up (scripts/setup.sh) and run the main job: every experiment of the Day 2 course on the
 # data this machine has, and the bilingual report built from those runs, into report/
-# (report/index.html, report/report.md, report/runs/<experiment>/). About 10 minutes on a
-# 2-core machine; `scripts/main.sh --quick` previews it in about a minute. Extra arguments go
+# (report/index.html, report/report.md, report/runs/<experiment>/). About 12 minutes on a
+# 2-core machine, setup included; `scripts/main.sh --quick` previews it in about a minute. Extra arguments go
 # to `nablab report` (e.g. --lang en, --out DIR, --reuse runs/).
 set -euo pipefail
 cd "$(dirname "$0")/.."

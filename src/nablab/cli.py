@@ -15,6 +15,7 @@ Each subcommand's parser names its function (``set_defaults(func=...)``); main()
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -167,6 +168,7 @@ def main(argv=None) -> int:
     from .experiments.runner import RunInterrupted
     try:
         args.func(args)
+        sys.stdout.flush()                   # a closed pipe shows here, not at interpreter exit
     except RunInterrupted as e:
         print(f"nablab: {e}", file=sys.stderr)
         return 130
@@ -174,7 +176,8 @@ def main(argv=None) -> int:
         print("nablab: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:                  # `nablab list | head`: the reader went away
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except NablabError as e:
         print(f"nablab: error: {e}", file=sys.stderr)

@@ -71,9 +71,8 @@ def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
 
 def create(spec: ExperimentSpec, out: str | Path, *, quick: bool = False, command: str = "",
            overrides=()) -> RunDir:
-    """A new run directory for ``spec`` (spec.json, written once) after a dry pass over every
-    setting; refuses a directory that holds a run or an earlier run's files."""
-    kinds.get(spec.kind).check(spec)
+    """A new run directory for ``spec`` (spec.json, written once; call ``check`` first, and hold
+    the directory); refuses a directory that holds a run or an earlier run's files."""
     run_dir = RunDir(out)
     data = kinds.get(spec.kind).dataset(spec.params)
     run_dir.create({"spec": to_json(spec), "versions": versions(),
@@ -142,13 +141,18 @@ def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), job
                 log(f"reusing {reused[name].path}")
                 runs[name] = reused[name]
                 continue
-            runs[name] = target = held.enter_context(RunDir(Path(folder) / name).owned(command))
+            target, spec = RunDir(Path(folder) / name), resolve(name, quick=quick)
+            checked = not target.exists()
+            if checked:
+                kinds.get(spec.kind).check(spec)           # before the directory exists
+            runs[name] = held.enter_context(target.owned(command))
             if target.has_results():
                 log(f"reusing {target.path}")
             elif target.exists():
                 items.append((load_spec(target), target))
             else:
-                spec = resolve(name, quick=quick)
+                if not checked:
+                    kinds.get(spec.kind).check(spec)
                 items.append((spec, create(spec, target.path, quick=quick, command=command)))
         try:
             execute_and_finish(items, jobs, log)
