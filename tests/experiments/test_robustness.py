@@ -199,3 +199,20 @@ def test_a_closed_pipe_ends_quietly():
     err = proc.stderr.read().decode()
     proc.stderr.close()
     assert proc.wait(timeout=120) == 0 and err == "", err
+
+
+def test_overrides_are_stated_beside_the_results(tmp_path):
+    """A run made with --set is never reported as if it had the catalogue's settings."""
+    from nablab.document import Paragraph
+    from nablab.report.compose import variant_table
+    from nablab.report.runs import Run
+    from nablab.report.text import TEXT
+    out = tmp_path / "r"
+    assert main(["run", "two-layer-net", "--quick", "--quiet", "--set", "optimizer.lr=0.5", "--out", str(out)]) == 0
+    assert "Settings changed for this run: `--set optimizer.lr=0.5`" in (out / "summary.md").read_text()
+    blocks = variant_table(TEXT["en"], Run(out))
+    assert blocks[-1] == Paragraph("This run was made with changed settings: `--set optimizer.lr=0.5`.")
+    plain = tmp_path / "plain"
+    assert main(["run", "two-layer-net", "--quick", "--quiet", "--out", str(plain)]) == 0
+    assert "Settings changed" not in (plain / "summary.md").read_text()
+    assert len(variant_table(TEXT["ja"], Run(plain))) == 1

@@ -46,6 +46,8 @@ def summary_blocks(results: dict, meta: dict, kind_blocks: list, figures: list[P
     lines = [f"Course notebook: `{r['notebook']}` (section {r['section']})" if r.get("notebook") else "",
              f"Course result: {r['expect']}" if r.get("expect") else "",
              f"Data: {r['dataset']['source']}" if r.get("dataset") else "",
+             "Settings changed for this run: " + ", ".join(f"`--set {o}`" for o in r["overrides"])
+             if r.get("overrides") else "",
              f"Seeds: {r['seeds']}{' (quick run)' if r.get('quick') else ''}; nablab {v['nablab']}, "
              f"numpy {v['numpy']}, {v['machine']}"]
     return [Heading(1, f"{r['experiment']}: {r['title']}"), Paragraph("  \n".join(x for x in lines if x)),

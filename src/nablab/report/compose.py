@@ -39,9 +39,10 @@ def points(T, key):
     return [Heading(3, T["key_points"]), Items(T[key])]
 
 
-def variant_table(T, run: Run) -> Table:
+def variant_table(T, run: Run) -> list:
     """Each variant: test and training accuracy (mean ± std over seeds), time, and — where the
-    course publishes a result — that result and where ours falls against it."""
+    course publishes a result — that result and where ours falls against it; below the table,
+    any --set override the run was made with (a changed setting is never left unsaid)."""
     course = any(v.get("course") is not None for v in run.variants)
     header = [T["variant"], T["test_acc"], T["train_acc"], T["seconds"]]
     if course:
@@ -55,7 +56,9 @@ def variant_table(T, run: Run) -> Table:
         if course:
             row += [course_text(v.get("course")), T["verdicts"].get(v.get("versus_course"), "")]
         rows.append(row)
-    return Table(header, rows)
+    overrides = run.results.get("overrides") or []
+    note = [Paragraph(T["overrides"].format(sets=", ".join(f"`--set {o}`" for o in overrides)))] if overrides else []
+    return [Table(header, rows), *note]
 
 
 def qa(T, q, a, c=None):
@@ -111,12 +114,12 @@ def section1(T, runs, checks):
         Heading(3, T["s1_1_h"]), Items(T["s1_1_points"]),
         Heading(3, T["s1_2_h"]), Items(T["s1_2_points"]),
         Heading(3, T["s1_3_h"]), Items(T["s1_3_points"]),
-        Heading(3, T["results"]), variant_table(T, vg),
+        Heading(3, T["results"]), *variant_table(T, vg),
         Figure(vg.figure("accuracy"), T["vg_caption_acc"]),
         Figure(vg.figure("grad_norms"), T["vg_caption_grad"]),
         Figure(ih.figure("init_histograms"), T["init_caption"]),
         Figure(dg.figure("depth_gradients"), T["depth_caption"]),
-        variant_table(T, bn), Figure(bn.figure("comparison"), T["bn_caption"]),
+        *variant_table(T, bn), Figure(bn.figure("comparison"), T["bn_caption"]),
         Heading(3, T["discussion"]),
         Paragraph(T["vg_disc"].format(
             sg=sg, share_note=share_note, rg=vg.acc("relu-gauss"), sx=vg.acc("sigmoid-xavier"),
@@ -155,7 +158,7 @@ def section2(T, runs, checks):
     steps = len(next(iter(paths.results["paths"].values()))) - 1
     final = ", ".join(f"{k} {v:.3g}" for k, v in paths.results["final_f"].items())
     return [Heading(2, T["s2_h"]), *points(T, "s2_points"), Heading(3, T["results"]),
-            variant_table(T, opt), Figure(opt.figure("comparison"), T["opt_caption"]),
+            *variant_table(T, opt), Figure(opt.figure("comparison"), T["opt_caption"]),
             Figure(paths.figure("optimizer_paths"), T["paths_caption"]),
             Heading(3, T["discussion"]), Paragraph(T["opt_disc"].format(**nums, steps=steps, paths=final)),
             Heading(3, T["tests"]), *qa(T, T["ct5_q"], T["ct5_a"], T["ct5_c"].format(**nums))]
@@ -173,7 +176,7 @@ def section3(T, runs, checks):
     lasso = {k: "(" + ", ".join(f"{x:.3f}" for x in v) + ")" for k, v in c["lasso"].items()}
     grads = c["reg_grads"]
     return [Heading(2, T["s3_h"]), *points(T, "s3_points"), Heading(3, T["results"]),
-            variant_table(T, of), Figure(of.figure("accuracy"), T["of_caption"]),
+            *variant_table(T, of), Figure(of.figure("accuracy"), T["of_caption"]),
             Heading(3, T["discussion"]), Paragraph(T["of_disc"].format(**nums)),
             Heading(3, T["tests"]), *qa(T, T["ct6_q"], T["ct6_a"], T["ct6_c"].format(rows=rows)),
             *qa(T, T["ct7_q"], T["ct7_a"], T["ct7_c"].format(l1=lasso["L1 (Lasso)"], l2=lasso["L2 (Ridge)"])),
@@ -196,7 +199,7 @@ def section4(T, runs, checks):
             Figure(filt.figure("filters_before"), T["filters_caption_before"]),
             Figure(filt.figure("filters_after"), T["filters_caption_after"]),
             Figure(filt.figure("feature_maps"), T["maps_caption"]),
-            variant_table(T, simple), Figure(simple.figure("accuracy"), T["simple_caption"]),
+            *variant_table(T, simple), Figure(simple.figure("accuracy"), T["simple_caption"]),
             Heading(3, T["discussion"]),
             Paragraph(T["im2col_disc"].format(shape=tuple(r["col_shape"]), centre=overlap(demo))),
             Paragraph(T["speed_disc"].format(shape=shape, naive=by["naive loops"]["seconds"] * 1e3,
@@ -219,10 +222,10 @@ def section5(T, runs):
     double, deep, lenet, alex = (runs[k] for k in ("double-cnn", "deep-cnn", "lenet", "alexnet-style"))
     d = deep.variants[0]
     return [Heading(2, T["s5_h"]), *points(T, "s5_points"), Heading(3, T["results"]),
-            variant_table(T, double), Figure(double.figure("accuracy"), T["double_caption"]),
-            variant_table(T, deep), Figure(deep.figure("accuracy"), T["deep_caption"]),
-            variant_table(T, lenet), Figure(lenet.figure("accuracy"), T["lenet_caption"]),
-            variant_table(T, alex), Figure(alex.figure("comparison"), T["alex_caption"]),
+            *variant_table(T, double), Figure(double.figure("accuracy"), T["double_caption"]),
+            *variant_table(T, deep), Figure(deep.figure("accuracy"), T["deep_caption"]),
+            *variant_table(T, lenet), Figure(lenet.figure("accuracy"), T["lenet_caption"]),
+            *variant_table(T, alex), Figure(alex.figure("comparison"), T["alex_caption"]),
             Heading(3, T["discussion"]),
             Paragraph(T["s5_disc"].format(
                 double=double.acc("double"), arranged=double.acc("arranged"),
@@ -277,7 +280,8 @@ def provenance(T, runs):
             if source not in sources:
                 sources.append(source)
         rows.append([name, ds["name"] if ds else "—", f"{ds['n_train']} / {ds['n_test']}" if ds else "—",
-                     str(r.results.get("seeds", 1)), f"{r.wall_time():.1f}", f"`{r.path.name}`"])
+                     str(r.results.get("seeds", 1)), f"{r.wall_time():.1f}", f"`{r.path.name}`",
+                     ", ".join(f"`{o}`" for o in r.results.get("overrides") or []) or "—"])
     subsets = sorted({v["eval_test_samples"] for r in runs.values() for v in r.results.get("variants", [])
                       if v.get("eval_test_samples")})
     note = [Paragraph(T["prov_test_subset"].format(n=", ".join(f"{n:,}" for n in subsets)))] if subsets else []

@@ -40,6 +40,7 @@ TEXT = {
     "prov_test_subset": ("During training, the test accuracy of the Section 1–3 experiments (the curves) is measured "
                          "on a fixed random subset of {n} test images, to keep the whole report within 15 minutes "
                          "on two cores; every final number is measured on the whole test set."),
+    "overrides": "This run was made with changed settings: {sets}.",
     "other_lang": "日本語版",
     "variant": "variant", "test_acc": "test acc", "train_acc": "train acc", "course": "course result",
     "versus": "nablab vs course", "diverged_at": "diverged at iteration {it}",
@@ -245,5 +246,5 @@ TEXT = {
                    "{total:.0f} s{quick}. Every experiment ran from its catalogue file with the settings listed in "
                    "its run directory's spec.json."),
     "prov_quick": " (quick mode: shrunken runs for a preview; the numbers are not the course's)",
-    "prov_header": ["experiment", "data", "train / test", "seeds", "wall time (s)", "run directory"],
+    "prov_header": ["experiment", "data", "train / test", "seeds", "wall time (s)", "run directory", "settings changed (--set)"],
 }

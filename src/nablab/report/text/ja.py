@@ -38,6 +38,7 @@ TEXT = {
     "prov_test_subset": ("Section1〜3 の実験では、学習中のテスト正答率（曲線）をテストデータから固定で無作為に選んだ "
                          "{n} 枚で測った（2 コアでレポート全体を 15 分以内に収めるため）。最終的な数値はすべてテスト"
                          "データ全体で測っている。"),
+    "overrides": "この実行は設定を変えて行った: {sets}。",
     "other_lang": "English version",
     "variant": "条件", "test_acc": "テスト正答率", "train_acc": "訓練正答率", "course": "講座の結果",
     "versus": "講座との比較", "diverged_at": "{it} 回目で発散",
@@ -227,5 +228,5 @@ TEXT = {
     "prov_intro": ("nablab {nablab}、numpy {numpy}、Python {python}、{machine}。実行時間の合計 {total:.0f} 秒{quick}。"
                    "各実験はカタログのファイルから実行し、設定は実行ディレクトリの spec.json にある。"),
     "prov_quick": "（クイックモード: 確認用に縮小した実行で、数値は講座の条件のものではない）",
-    "prov_header": ["実験", "データ", "訓練 / テスト", "シード数", "実行時間（秒）", "実行ディレクトリ"],
+    "prov_header": ["実験", "データ", "訓練 / テスト", "シード数", "実行時間（秒）", "実行ディレクトリ", "変更した設定（--set）"],
 }
