@@ -113,6 +113,9 @@ def data_info(args) -> None:
         print(f"  {split} per class: " + ", ".join(f"{c}={n}" for c, n in zip(ds.classes, counts)))
     if args.show:
         from .data.preview import save_grid
+        from .errors import ConfigError
+        if not str(args.show).lower().endswith((".png", ".svg", ".pdf")):
+            raise ConfigError(f"--show expects a .png, .svg or .pdf file name; got {args.show!r}")
         print(f"  wrote {save_grid(ds, args.show)}")
 
 
@@ -182,6 +185,10 @@ def main(argv=None) -> int:
     except NablabError as e:
         print(f"nablab: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:                     # read-only folders, a file where a folder should be...
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"nablab: error: {where}{e.strerror or e}", file=sys.stderr)
+        return 1
     return 0
 
 

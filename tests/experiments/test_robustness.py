@@ -216,3 +216,20 @@ def test_overrides_are_stated_beside_the_results(tmp_path):
     assert main(["run", "two-layer-net", "--quick", "--quiet", "--out", str(plain)]) == 0
     assert "Settings changed" not in (plain / "summary.md").read_text()
     assert len(variant_table(TEXT["ja"], Run(plain))) == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "optimizer-paths", "--quick", "--out", "{file}"], "{file}: cannot use as a run directory (File exists)"),
+    (["run", "optimizer-paths", "--quick", "--out", "{file}/sub"], "cannot use as a run directory (Not a directory)"),
+    (["run", "optimizer-paths", "--quick", "--out", "/proc/nablab-test"], "/proc/nablab-test: cannot use"),
+    (["report", "--quick", "--out", "{file}"], "cannot use as a run directory"),
+    (["data", "info", "digits", "--show", "{dir}/grid.xyz"], "--show expects a .png, .svg or .pdf file name"),
+    (["data", "info", "digits", "--show", "/proc/nablab-test/grid.png"], "/proc/nablab-test"),
+])
+def test_filesystem_errors_are_one_clear_line(tmp_path, capsys, args, message):
+    file = tmp_path / "a-file"
+    file.write_text("x")
+    fill = {"file": str(file), "dir": str(tmp_path)}
+    code = main([a.format(**fill) for a in args])
+    err = capsys.readouterr().err
+    assert code in (1, 2) and message.format(**fill) in err and err.count("\n") == 1, err
