@@ -9,7 +9,6 @@ wrong magic, unknown type, header counts that do not match the payload length.
 
 from __future__ import annotations
 
-import gzip
 import math
 import zlib
 from pathlib import Path
@@ -24,18 +23,44 @@ IDX_TYPES = {0x08: np.dtype(np.uint8), 0x09: np.dtype(np.int8), 0x0B: np.dtype("
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-def decompress(raw: bytes, name: str) -> bytes:
-    """Gunzip ``raw`` if it is gzipped, else return it unchanged."""
+MAX_IDX_BYTES = 1 << 26      # 64 MiB: above the largest published IDX file (47 MB)
+CHUNK = 1 << 16
+
+
+def decompress(raw: bytes, name: str, limit: int = MAX_IDX_BYTES) -> bytes:
+    """Gunzip ``raw`` if it is gzipped, else return it unchanged.
+
+    Streamed: once the first 20 bytes are out, they must be an IDX header, and the output may
+    not pass the size it promises nor ``limit``. A small "gzip bomb" that would expand to
+    gigabytes is refused after at most that many bytes.
+    """
     if not raw.startswith(GZIP_MAGIC):
         return raw
+    out, cap, rest = bytearray(), limit, raw
     try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as e:
+        while rest:                                   # one gzip member after another
+            member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            while not member.eof:
+                chunk = member.decompress(rest, CHUNK)
+                rest = member.unconsumed_tail
+                out += chunk
+                if cap == limit and len(out) >= 20:          # the header is in: trust its size
+                    dtype, dims, header = read_header(bytes(out[:20]), name)
+                    cap = min(limit, header + math.prod(dims) * dtype.itemsize)
+                if len(out) > cap:
+                    raise DataError(f"{name}: the gzip data expands past {cap:,} bytes, the most "
+                                    f"its IDX header and the limit allow; refused (corrupt, or "
+                                    f"a decompression bomb)")
+                if not chunk and not rest:
+                    raise EOFError("compressed data ended before the end of the stream")
+            rest = member.unused_data
+    except (EOFError, zlib.error) as e:
         raise DataError(f"{name}: corrupt or truncated gzip data ({e})") from e
+    return bytes(out)
 
 
-def parse_idx(data: bytes, name: str) -> np.ndarray:
-    """Parse uncompressed IDX bytes into an array (native byte order)."""
+def read_header(data: bytes, name: str) -> tuple[np.dtype, tuple[int, ...], int]:
+    """(value dtype, sizes, header length) of IDX bytes; DataError when they are no IDX header."""
     if len(data) < 4:
         raise DataError(f"{name}: too short for an IDX header ({len(data)} bytes)")
     if data[0] != 0 or data[1] != 0:
@@ -50,23 +75,36 @@ def parse_idx(data: bytes, name: str) -> np.ndarray:
     header = 4 + 4 * ndim
     if len(data) < header:
         raise DataError(f"{name}: truncated header ({len(data)} bytes, need {header})")
-    dims = tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4))
+    dims = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    return dtype, dims, header
+
+
+def parse_idx(data: bytes, name: str) -> np.ndarray:
+    """Parse uncompressed IDX bytes into an array (native byte order)."""
+    dtype, dims, header = read_header(data, name)
     expected = math.prod(dims) * dtype.itemsize          # Python ints: no overflow
     payload = len(data) - header
     if payload != expected:
         raise DataError(f"{name}: header says {dims} values of {dtype.itemsize} byte(s) = "
-                        f"{expected} bytes, but the file holds {payload}")
+                        f"{expected:,} bytes, but the file holds {payload:,}")
     return np.frombuffer(data, dtype, offset=header).reshape(dims).astype(dtype.newbyteorder("="))
 
 
-def read_idx(path: str | Path) -> np.ndarray:
-    """Read a (possibly gzipped) IDX file."""
-    path = Path(path)
+def read_file(path: Path, limit: int = MAX_IDX_BYTES) -> bytes:
+    """The bytes of ``path``, refused (DataError) when it holds more than ``limit``."""
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > limit:
+            raise DataError(f"{path}: {size:,} bytes; an IDX file here holds at most {limit:,}")
+        return path.read_bytes()
     except OSError as e:
         raise DataError(f"{path}: cannot read ({e.strerror or e})") from e
-    return parse_idx(decompress(raw, str(path)), str(path))
+
+
+def read_idx(path: str | Path, limit: int = MAX_IDX_BYTES) -> np.ndarray:
+    """Read a (possibly gzipped) IDX file of at most ``limit`` bytes, uncompressed."""
+    path = Path(path)
+    return parse_idx(decompress(read_file(path, limit), str(path), limit), str(path))
 
 
 def check_split(images: np.ndarray, labels: np.ndarray, where: str, image_shape: tuple,

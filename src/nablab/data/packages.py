@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError
 from .cache import RawData
-from .download import Unavailable, verify
-from .idx import check_split, decompress, parse_idx
+from .download import Unavailable, matches, verify
+from .idx import MAX_IDX_BYTES, check_split, decompress, parse_idx, read_file
 from .specs import DatasetSpec
 
 SPLIT_EVERY = 5
@@ -61,17 +60,17 @@ def read_idx_dir(spec: DatasetSpec, directory: Path, *, strict: bool) -> tuple[R
         raise Unavailable(f"{directory} lacks the IDX files "
                           f"{', '.join(f.name for f in spec.files.values())}")
     arrays, matched = {}, True
+    limit = (spec.largest_file if strict else None) or MAX_IDX_BYTES   # a user's folder: any size
     for key, path in paths.items():
         fspec = spec.files[key]
-        data = path.read_bytes()
+        data = read_file(path, limit)
         if path.suffix != ".gz":                      # uncompressed: only the payload can be checked
             fspec = type(fspec)(fspec.name, payload_sha256=fspec.payload_sha256)
-        try:
-            payload = verify(data, fspec, str(path))
-        except DataError:
-            if strict:
-                raise
-            matched, payload = False, decompress(data, str(path))
+        if strict:
+            payload = verify(data, fspec, str(path), limit)
+        else:
+            payload = decompress(data, str(path), limit)
+            matched = matched and matches(data, payload, fspec)
         arrays[key] = parse_idx(payload, str(path))
     raw = RawData(arrays["train_images"], arrays["train_labels"], arrays["test_images"],
                   arrays["test_labels"], source=str(directory))

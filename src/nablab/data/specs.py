@@ -27,6 +27,14 @@ class DatasetSpec:
     system_dir: str | None = None                 # a package manager's copy of the IDX files
     sizes: tuple[int, int] | None = None          # (train, test) images of the published set
 
+    @property
+    def largest_file(self) -> int | None:
+        """Bytes of the published set's largest IDX file, uncompressed (16-byte header plus the
+        training images): MNIST 47,040,016. A download or gunzip past it is refused."""
+        if self.sizes is None:
+            return None
+        return 16 + max(self.sizes) * self.image_shape[0] * self.image_shape[1]
+
 
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 
