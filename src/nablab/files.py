@@ -77,3 +77,5 @@ def read_json(path: Path):
         raise DataError(f"{path}: missing") from e
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise DataError(f"{path}: not readable JSON ({e})") from e
+    except RecursionError:
+        raise DataError(f"{path}: not readable JSON (nested too deeply)") from None

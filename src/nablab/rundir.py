@@ -25,7 +25,7 @@ import socket
 import time
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, DataError
 from .files import read_json, write_json
 
 
@@ -92,22 +92,53 @@ class RunDir:
         write_json(self.path / self.SPEC, spec)
 
     def spec(self) -> dict:
-        return read_json(self.path / self.SPEC)
+        """spec.json: {"spec": the experiment, "versions": {...}, "dataset", "quick", ...}."""
+        if not self.exists():
+            raise ConfigError(f"{self.path}: no spec.json here: not a run directory, or its spec.json "
+                              f"was deleted (then nothing in it can be resumed or reused)")
+        meta = self.checked(self.SPEC, {"spec": dict, "versions": dict},
+                            "restore it, or start again with another --out",
+                            optional={"dataset": (dict, type(None)), "quick": bool, "overrides": list})
+        missing = [k for k in ("nablab", "numpy", "python", "machine") if k not in meta["versions"]]
+        if missing:
+            raise DataError(f"{self.path / self.SPEC}: versions lacks {missing}; restore it, or start "
+                            f"again with another --out")
+        return meta
+
+    def checked(self, name: str, fields: dict, advice: str, optional: dict | None = None) -> dict:
+        """The JSON object in ``name``, which must hold each of ``fields`` (and may hold each of
+        ``optional``) with its type; else a DataError naming the file, the field and ``advice``."""
+        obj, path = read_json(self.path / name), self.path / name
+        if not isinstance(obj, dict):
+            raise DataError(f"{path}: expected a JSON object; got {type(obj).__name__}; {advice}")
+        wanted = {**fields, **{k: t for k, t in (optional or {}).items() if k in obj}}
+        for field, types in wanted.items():
+            if not isinstance(obj.get(field), types):
+                raise DataError(f"{path}: {field} must be {_names(types)} (it is missing or of "
+                                f"another type); {advice}")
+        return obj
 
     # -- results -------------------------------------------------------------------------
     def has_results(self) -> bool:
         return (self.path / self.RESULTS).exists()
 
     def results(self) -> dict:
-        return read_json(self.path / self.RESULTS)
+        return self.checked(self.RESULTS, {"experiment": str, "kind": str, "title": str},
+                            f"delete it and run `nablab run --resume {self.path}` to rebuild it")
 
     def write_results(self, results: dict) -> Path:
         return write_json(self.path / self.RESULTS, results)
 
     # -- sessions: how long each run or resume took --------------------------------------
     def sessions(self) -> list[dict]:
+        """[{"started", "seconds", "ended"}, ...]; a damaged file is a DataError."""
         path = self.path / self.SESSIONS
-        return read_json(path) if path.exists() else []
+        entries = read_json(path) if path.exists() else []
+        if not (isinstance(entries, list) and all(isinstance(e, dict) and isinstance(
+                e.get("seconds"), (int, float)) for e in entries)):
+            raise DataError(f"{path}: not a list of sessions with their seconds; delete it (it only "
+                            f"records how long each session took)")
+        return entries
 
     def add_session(self, seconds: float, ended: str) -> None:
         entry = {"started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time() - seconds)),
@@ -160,6 +191,12 @@ class RunDir:
         return self.path / self.SUMMARY
 
 
+def _names(types) -> str:
+    types = types if isinstance(types, tuple) else (types,)
+    return " or ".join({"dict": "a JSON object", "list": "a list", "str": "text", "bool": "true or false",
+                        "NoneType": "null"}.get(t.__name__, t.__name__) for t in types)
+
+
 def find_runs(paths) -> dict[str, RunDir]:
     """{experiment name: RunDir} of the finished runs in ``paths`` (run directories or folders
     of them); with several runs of one experiment, the newest wins."""
@@ -168,9 +205,11 @@ def find_runs(paths) -> dict[str, RunDir]:
         if not p.is_dir():
             raise ConfigError(f"--reuse {p}: not a folder")
         candidates = [p] if RunDir(p).has_results() else sorted(x for x in p.iterdir() if x.is_dir())
-        for run in map(RunDir, candidates):
-            if run.has_results():
-                name = run.results()["experiment"]
-                if name not in found or run.path.stat().st_mtime > found[name].path.stat().st_mtime:
-                    found[name] = run
+        finished = [run for run in map(RunDir, candidates) if run.has_results()]
+        if not finished:
+            raise ConfigError(f"--reuse {p}: holds no finished run (a run directory with results.json)")
+        for run in finished:
+            name = run.spec()["spec"].get("name")          # what ran, as spec.json says
+            if name not in found or run.path.stat().st_mtime > found[name].path.stat().st_mtime:
+                found[name] = run
     return found

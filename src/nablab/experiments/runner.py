@@ -8,6 +8,7 @@ resume(out) reads spec.json back and runs only the tasks that are not done.
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import platform
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..document import Figure, Heading, Paragraph, to_markdown
-from ..errors import ConfigError, NablabError
+from ..errors import DataError, NablabError
 from ..rundir import RunDir, find_runs
 from . import executor, kinds
 from .datasets import describe
@@ -96,9 +97,23 @@ def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = F
 
 
 def load_spec(run_dir: RunDir) -> ExperimentSpec:
-    if not run_dir.exists():
-        raise ConfigError(f"{run_dir.path}: no spec.json here, so nothing to resume")
     return from_json(run_dir.spec().get("spec"), str(run_dir.path / run_dir.SPEC))
+
+
+def check_finished(run_dir: RunDir) -> RunDir:
+    """A finished run about to be reused: its results.json must be what its own files give
+    (the report trusts it), else a DataError that says how to rebuild it."""
+    spec = load_spec(run_dir)
+    results = run_dir.results()
+    expected = kinds.get(spec.kind).summarize(spec, run_dir)
+    differs = [k for k in expected if json.dumps(results.get(k)) != json.dumps(expected[k])]
+    if results["experiment"] != spec.name:
+        differs.insert(0, "experiment")
+    if differs:
+        raise DataError(f"{run_dir.path / run_dir.RESULTS}: does not match the run's own files "
+                        f"({', '.join(differs)}); delete it and run `nablab run --resume "
+                        f"{run_dir.path}` to rebuild it")
+    return run_dir
 
 
 def resume(out: str | Path, *, jobs: int = 1, log=print) -> dict:
@@ -141,7 +156,7 @@ def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), job
         for name in names:
             if name in reused:
                 log(f"reusing {reused[name].path}")
-                runs[name] = reused[name]
+                runs[name] = check_finished(reused[name])
                 continue
             target, spec = RunDir(Path(folder) / name), resolve(name, quick=quick)
             checked = not target.exists()
@@ -150,6 +165,7 @@ def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), job
             runs[name] = held.enter_context(target.owned(command))
             if target.has_results():
                 log(f"reusing {target.path}")
+                check_finished(target)
             elif target.exists():
                 items.append((load_spec(target), target))
             else:
