@@ -27,3 +27,22 @@ def random_input(shape, rng, dtype=np.float64):
     x = rng.standard_normal(shape)
     x[np.abs(x) < 1e-3] = 1e-3
     return x.astype(dtype)
+
+
+def comparable(out):
+    """A finished run's results.json and histories without wall times: what two runs of the same
+    seeds must share exactly (resumed or not, one process or several)."""
+    import json
+    from pathlib import Path
+    out = Path(out)
+    res = json.loads((out / "results.json").read_text())
+    res.pop("wall_time_s")
+    for v in res["variants"]:
+        v.pop("wall_time_s")
+    hist = {}
+    for p in sorted((out / "history").glob("*/*.json")):
+        h = json.loads(p.read_text())
+        for point in h["points"]:
+            point.pop("time_s")
+        hist[p.relative_to(out).as_posix()] = h
+    return res, hist

@@ -49,7 +49,7 @@ def test_mse_accepts_class_ids():
     (np.zeros((3, 4)), np.array([0, 1]), r"expected target of class ids \(3,\) or one-hot \(3, 4\); got \(2,\)"),
     (np.zeros((2, 4)), np.array([0, 4]), r"class ids in \[0, 4\); got values in \[0, 4\]"),
     (np.zeros((2, 4)), np.array([0.0, 1.0]), "integer class ids"),
-    (np.zeros(4), np.array([0]), r"expected scores \(N, K\); got \(4,\)"),
+    (np.zeros(4), np.array([0]), r"expected scores \(N, K\) with N, K >= 1; got \(4,\)"),
 ])
 def test_cross_entropy_bad_targets(scores, target, message):
     with pytest.raises(nl.ShapeError, match=message):

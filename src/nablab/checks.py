@@ -96,6 +96,20 @@ def one_of(subject: str, value, options) -> object:
     return value
 
 
+FLOAT_DTYPES = ("float16", "float32", "float64")
+
+
+def float_dtype(name: str, dtype) -> np.dtype:
+    """``dtype`` (a numpy dtype, a type or its name) when it is float16, float32 or float64."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.name not in FLOAT_DTYPES:
+        fail(name, f"one of {', '.join(FLOAT_DTYPES)}", resolved.name if resolved is not None else dtype)
+    return resolved
+
+
 def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     """A Generator from a Generator, a seed, or None (a fresh, unseeded one)."""
     if isinstance(rng, np.random.Generator):

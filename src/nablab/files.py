@@ -62,6 +62,15 @@ def remove_stale_parts(folder: Path, name: str) -> list[Path]:
     return removed
 
 
+def load_problem(e: BaseException) -> str:
+    """What np.load's exception says, for a user: numpy's advice to pass ``allow_pickle=True``
+    (or to use pickle.load) would run code from the file, so it is never repeated."""
+    text = str(e)
+    if "pickle" in text.lower():
+        return "it holds pickled Python objects, which nablab never loads (they could run code)"
+    return f"{type(e).__name__}: {text[:200]}"
+
+
 def write_json(path: Path, obj) -> Path:
     """``obj`` as indented UTF-8 JSON, written atomically."""
     text = json.dumps(obj, indent=2, ensure_ascii=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import float_dtype
+
 
 class Parameter:
     """A learned array and its gradient.
@@ -30,6 +32,7 @@ class Parameter:
 
     def __init__(self, data: np.ndarray, name: str, *, is_weight: bool = False):
         self.data = np.asarray(data)
+        float_dtype(f"parameter {name}: dtype", self.data.dtype)     # no ints, complex, objects
         self.grad = np.zeros_like(self.data)
         self.name = name
         self.is_weight = is_weight

@@ -54,8 +54,10 @@ class RunDir:
         with a ConfigError naming the holder."""
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError as e:
+            if (self.path / ".lock").is_symlink():
+                self.check_links()
             raise ConfigError(f"{self.path}: cannot use as a run directory ({e.strerror or e})") from e
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -64,6 +66,11 @@ class RunDir:
             os.close(fd)
             raise ConfigError(f"{self.path} is in use by {holder}; wait for it to end or choose "
                               f"another --out") from None
+        try:
+            self.check_links()
+        except ConfigError:
+            os.close(fd)
+            raise
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since "
                       f"{time.strftime('%H:%M:%S')} ({command or 'nablab'})".encode(), 0)
@@ -72,6 +79,22 @@ class RunDir:
         finally:
             os.ftruncate(fd, 0)
             os.close(fd)                      # closing releases the lock
+
+    # -- no symbolic links inside ---------------------------------------------------------
+    def check_links(self) -> "RunDir":
+        """Refuse a run directory with a symbolic link anywhere inside it: through a link, a
+        resume would write and delete files elsewhere, and a report would embed another file.
+        (The run directory itself may be reached through a link.) Nothing is followed."""
+        if not self.path.is_dir():
+            return self
+        for folder, dirs, files in os.walk(self.path):          # os.walk never follows links
+            for name in dirs + files:
+                entry = Path(folder) / name
+                if entry.is_symlink():
+                    raise ConfigError(f"{entry} is a symbolic link (to {os.readlink(entry)}); a run "
+                                      f"directory holds only its own files — replace the link with "
+                                      f"a copy, or start again with another --out")
+        return self
 
     # -- the spec, written once ----------------------------------------------------------
     def exists(self) -> bool:
@@ -93,6 +116,7 @@ class RunDir:
 
     def spec(self) -> dict:
         """spec.json: {"spec": the experiment, "versions": {...}, "dataset", "quick", ...}."""
+        self.check_links()
         if not self.exists():
             raise ConfigError(f"{self.path}: no spec.json here: not a run directory, or its spec.json "
                               f"was deleted (then nothing in it can be resumed or reused)")
@@ -205,7 +229,7 @@ def find_runs(paths) -> dict[str, RunDir]:
         if not p.is_dir():
             raise ConfigError(f"--reuse {p}: not a folder")
         candidates = [p] if RunDir(p).has_results() else sorted(x for x in p.iterdir() if x.is_dir())
-        finished = [run for run in map(RunDir, candidates) if run.has_results()]
+        finished = [run.check_links() for run in map(RunDir, candidates) if run.has_results()]
         if not finished:
             raise ConfigError(f"--reuse {p}: holds no finished run (a run directory with results.json)")
         for run in finished:

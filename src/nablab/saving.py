@@ -18,7 +18,7 @@ import numpy as np
 
 from . import layers as L
 from .errors import DataError, ShapeError
-from .files import atomic_write
+from .files import atomic_write, load_problem
 
 META_KEY = "__nablab__"
 FORMAT = "nablab-model"
@@ -165,7 +165,7 @@ def load(path: str | os.PathLike, model=None):
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, RecursionError, UnicodeDecodeError) as e:
         if isinstance(e, ShapeError):
             raise
-        raise DataError(f"{path}: cannot read saved model ({type(e).__name__}: {str(e)[:200]})") from None
+        raise DataError(f"{path}: cannot read saved model ({load_problem(e)})") from None
     saved = meta["architecture"]
     if model is None:
         model = build(saved)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nablab.cli import main
+from helpers import comparable
 from nablab.experiments import names
 
 
@@ -67,21 +68,6 @@ ENV = dict(os.environ, NABLAB_OFFLINE="1")
 
 def run(*args):
     return subprocess.run(command(*args), capture_output=True, text=True, env=ENV, timeout=600)
-
-
-def comparable(out: Path):
-    """results.json and histories without wall times."""
-    res = json.loads((out / "results.json").read_text())
-    res.pop("wall_time_s")
-    for v in res["variants"]:
-        v.pop("wall_time_s")
-    hist = {}
-    for p in sorted((out / "history").glob("*/*.json")):
-        h = json.loads(p.read_text())
-        for point in h["points"]:
-            point.pop("time_s")
-        hist[p.relative_to(out).as_posix()] = h
-    return res, hist
 
 
 def test_sigkill_then_resume_gives_identical_results(tmp_path):

@@ -15,6 +15,7 @@ import pytest
 
 import nablab as nl
 from nablab.cli import main
+from helpers import comparable
 from nablab.train.checkpoint import load_checkpoint
 
 ENV = dict(os.environ, NABLAB_OFFLINE="1")
@@ -33,20 +34,6 @@ def finish(proc, timeout=300):
         proc.communicate()
         raise
     return proc.returncode, out, err
-
-
-def comparable(out: Path):
-    res = json.loads((out / "results.json").read_text())
-    res.pop("wall_time_s")
-    for v in res["variants"]:
-        v.pop("wall_time_s")
-    hist = {}
-    for p in sorted((out / "history").glob("*/*.json")):
-        h = json.loads(p.read_text())
-        for point in h["points"]:
-            point.pop("time_s")
-        hist[p.relative_to(out).as_posix()] = h
-    return res, hist
 
 
 RUN = ["run", "overfitting", "--quick", "--seeds", "2", "--jobs", "2", "--set", "train.iters=2500",

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from ..files import atomic_write
+from ..files import atomic_write, load_problem
 
 ARRAYS = ("x_train", "y_train", "x_test", "y_test")
 # Bumped when what a cache entry holds changes (2: npm/scikit-learn splits are shuffled;
@@ -72,7 +72,7 @@ def load(key: str) -> RawData | None:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
             arrays = {k: data[k] for k in ARRAYS}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: damaged cache entry ({type(e).__name__}: {e})") from None
+        raise DataError(f"{path}: damaged cache entry ({load_problem(e)})") from None
     if not isinstance(meta, dict) or meta.get("layout") != LAYOUT_VERSION:
         return None                                     # an older (or unknown) layout: rebuild it
     sums = meta.get("sha256")

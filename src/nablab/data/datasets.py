@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import fail, float_dtype, is_int
 from ..errors import ConfigError
 from .sources import locate, spec_for
 
@@ -58,6 +59,9 @@ def load(name: str, *, normalize: bool = True, flatten: bool = True, one_hot: bo
     """
     if subset not in SUBSETS:
         raise ConfigError(f"subset must be one of {list(SUBSETS)}; got {subset!r}")
+    dtype = float_dtype("data.load: dtype", dtype).type          # "float32" → np.float32
+    if not is_int(seed):
+        fail("data.load: seed", "an int", seed)
     spec = spec_for(name)
     raw = locate(name, data_dir=data_dir, offline=offline, progress=progress)
     rng = np.random.default_rng(seed)

@@ -10,7 +10,7 @@ import numpy as np
 from ..checks import probability
 from ..errors import ConfigError
 from ..functional import sigmoid
-from .base import Layer
+from .base import Layer, check_dy
 
 
 class ReLU(Layer):
@@ -21,7 +21,8 @@ class ReLU(Layer):
         return np.maximum(x, 0)
 
     def backward(self, dy):
-        return dy * self.cached()        # a new array: dy is never written into
+        mask = self.cached()
+        return check_dy(self, dy, mask.shape) * mask     # a new array: dy is never written into
 
 
 class Sigmoid(Layer):
@@ -36,7 +37,7 @@ class Sigmoid(Layer):
         y = self.cached()
         dx = 1 - y
         dx *= y
-        dx *= dy
+        dx *= check_dy(self, dy, y.shape)
         return dx
 
 
@@ -50,7 +51,7 @@ class Tanh(Layer):
 
     def backward(self, dy):
         y = self.cached()
-        return dy * (1 - y * y)
+        return check_dy(self, dy, y.shape) * (1 - y * y)
 
 
 class LeakyReLU(Layer):
@@ -66,7 +67,9 @@ class LeakyReLU(Layer):
         return np.where(positive, x, x * self.negative_slope)
 
     def backward(self, dy):
-        return np.where(self.cached(), dy, dy * self.negative_slope)
+        positive = self.cached()
+        dy = check_dy(self, dy, positive.shape)
+        return np.where(positive, dy, dy * self.negative_slope)
 
     def config(self):
         return {"negative_slope": self.negative_slope}

@@ -111,6 +111,15 @@ def check_input(layer: Layer, x: np.ndarray, expected: tuple) -> None:
         raise ShapeError(f"{type(layer).__name__} expected input {want}; got {shape_str(x.shape)}")
 
 
+def check_dy(layer: Layer, dy, shape: tuple) -> np.ndarray:
+    """∂L/∂y has the shape of y: raise ShapeError unless ``dy`` has the ``shape`` forward returned."""
+    dy = np.asarray(dy)
+    if dy.shape != tuple(shape):
+        raise ShapeError(f"{type(layer).__name__}.backward expected dy shaped like the forward "
+                         f"output {shape_str(tuple(shape))}; got {shape_str(dy.shape)}")
+    return dy
+
+
 def check_image(layer: Layer, x: np.ndarray) -> None:
     """Raise ShapeError unless x is a batch of images (N, C, H, W)."""
     if x.ndim != 4:

@@ -7,7 +7,7 @@ import numpy as np
 from ..checks import positive, positive_int, probability
 from ..errors import ShapeError, shape_str
 from ..parameter import Buffer, Parameter
-from .base import Layer
+from .base import Layer, check_dy
 
 
 class BatchNorm(Layer):
@@ -81,6 +81,7 @@ class BatchNorm(Layer):
 
     def backward(self, dy):
         x_hat, inv_std, axes, shape, training = self.cached()
+        dy = check_dy(self, dy, x_hat.shape)
         dbeta = dy.sum(axis=axes)
         dgamma = np.sum(dy * x_hat, axis=axes)
         self.beta.grad += dbeta

@@ -10,7 +10,7 @@ from ..functional import conv_output_size
 from ..im2col import columns, columns_to_image
 from ..init import resolve
 from ..parameter import Parameter
-from .base import Layer, check_input
+from .base import Layer, check_dy, check_input
 
 
 class Conv2d(Layer):
@@ -73,6 +73,7 @@ class Conv2d(Layer):
 
     def backward(self, dy):
         cols, x_shape = self.cached()
+        dy = check_dy(self, dy, (x_shape[0], self.out_channels, *self.output_shape(*x_shape[2:])))
         dy = dy.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)   # (F, N·OH·OW)
         # dy colsᵀ, computed as (cols dyᵀ)ᵀ: OpenBLAS is about twice as fast with the long
         # N·OH·OW axis as the inner dimension of a (C·k·k × N·OH·OW)(N·OH·OW × F) product.

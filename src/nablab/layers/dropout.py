@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import as_rng, probability
-from .base import Layer
+from .base import Layer, check_dy
 
 
 class Dropout(Layer):
@@ -34,11 +34,12 @@ class Dropout(Layer):
             factor = keep * np.asarray(1 / (1 - self.p) if self.inverted else 1, dtype=x.dtype)
         else:
             factor = np.asarray(1 if self.inverted else 1 - self.p, dtype=x.dtype)
-        self._cache = factor             # (N, ...) in training, a scalar in eval
+        self._cache = factor, x.shape    # factor: (N, ...) in training, a scalar in eval
         return x * factor
 
     def backward(self, dy):
-        return dy * self.cached()
+        factor, shape = self.cached()
+        return check_dy(self, dy, shape) * factor
 
     def config(self):
         return {"p": self.p, "inverted": self.inverted}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import Layer
+import math
+
+from .base import Layer, check_dy
 
 
 class Flatten(Layer):
@@ -13,4 +15,5 @@ class Flatten(Layer):
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dy):
-        return dy.reshape(self.cached())
+        shape = self.cached()
+        return check_dy(self, dy, (shape[0], math.prod(shape[1:]))).reshape(shape)

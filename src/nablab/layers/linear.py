@@ -7,7 +7,7 @@ import numpy as np
 from ..checks import as_rng, positive_int
 from ..init import resolve
 from ..parameter import Parameter
-from .base import Layer, check_input
+from .base import Layer, check_dy, check_input
 
 
 class Linear(Layer):
@@ -44,6 +44,7 @@ class Linear(Layer):
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         x = self.cached()            # (N, in)
+        dy = check_dy(self, dy, (x.shape[0], self.out_features))   # (N, out)
         self.W.grad += x.T @ dy      # (in, N) @ (N, out) = (in, out)
         self.b.grad += dy.sum(axis=0)
         return dy @ self.W.data.T    # (N, out) @ (out, in) = (N, in)

@@ -29,8 +29,9 @@ class Loss:
 
 def _check_scores(loss: Loss, scores) -> np.ndarray:
     scores = np.asarray(scores)
-    if scores.ndim != 2:
-        raise ShapeError(f"{type(loss).__name__} expected scores (N, K); got {shape_str(scores.shape)}")
+    if scores.ndim != 2 or 0 in scores.shape:
+        raise ShapeError(f"{type(loss).__name__} expected scores (N, K) with N, K >= 1; "
+                         f"got {shape_str(scores.shape)}")
     if not np.issubdtype(scores.dtype, np.floating):
         raise ShapeError(f"{type(loss).__name__} expected floating scores; got {scores.dtype}")
     return scores

@@ -8,7 +8,7 @@ from ..checks import positive_int, require
 from ..errors import ConfigError, ShapeError
 from ..functional import conv_output_size
 from ..im2col import pad
-from .base import Layer, check_image
+from .base import Layer, check_dy, check_image
 
 
 def same_order(a: np.ndarray, b: np.ndarray) -> bool:
@@ -95,6 +95,7 @@ class MaxPool2d(_Pool2d):
 
     def backward(self, dy):
         xp_shape, winner, x = self.cached()
+        dy = check_dy(self, dy, winner.shape)                 # (N, C, OH, OW)
         k, s, p = self.kernel_size, self.stride, self.padding
         oh, ow = winner.shape[2:]
         tiles = p == 0 and s == k and xp_shape[2] == k * oh and xp_shape[3] == k * ow
@@ -126,6 +127,7 @@ class AvgPool2d(_Pool2d):
 
     def backward(self, dy):
         xp, oh, ow = self.cached()
+        dy = check_dy(self, dy, (*xp.shape[:2], oh, ow))
         dxp = np.zeros_like(xp, dtype=dy.dtype)
         share = dy / self.kernel_size ** 2
         for idx in self.offsets(dxp, oh, ow):
@@ -143,4 +145,5 @@ class GlobalAvgPool2d(Layer):
 
     def backward(self, dy):
         n, c, h, w = self.cached()
+        dy = check_dy(self, dy, (n, c))
         return np.broadcast_to((dy / (h * w))[:, :, None, None], (n, c, h, w)).copy()

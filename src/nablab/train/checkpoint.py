@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import atomic_write
+from ..files import atomic_write, load_problem
 from ..errors import ConfigError, DataError
 
 META = "__meta__"
@@ -74,9 +74,12 @@ def load_checkpoint(path: Path, *, model, optimizer, expect: dict | None = None)
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = json.loads(bytes(data[META]).decode("utf-8"))
             arrays = {k: data[k] for k in data.files if k != META}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); delete it to "
-                        f"start this run again from iteration 0") from e
+        if not isinstance(meta, dict) or not {"optimizer", "layer_rngs"} <= meta.keys():
+            raise ValueError("its meta lacks the optimizer state or the layers' random states")
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
+            RecursionError) as e:
+        raise DataError(f"{path}: unreadable checkpoint ({load_problem(e)}); delete it to "
+                        f"start this run again from iteration 0") from None
     if expect is not None and meta.get("fingerprint") != plain(expect):
         diff = differences(meta.get("fingerprint") or {}, plain(expect))
         raise ConfigError(f"{path} was made by a different run: {'; '.join(diff[:5])}. "

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 
 from ..checks import is_int, one_of, positive_int, require
-from ..errors import ConfigError, NablabError
+from ..errors import ConfigError, DataError, NablabError
 from .checkpoint import plain
 from .history import History
 from .hooks import Checkpoints, Evaluate, Loop, ProgressBar
@@ -28,12 +28,41 @@ class TrainingDiverged(NablabError):
         self.iteration, self.history = iteration, history
 
 
-def unpack(data):
+SPLITS = ("x_train", "y_train", "x_test", "y_test")
+
+
+def unpack(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x_train, y_train, x_test, y_test) as arrays (lists are converted), checked: numbers,
+    as many labels as samples, a non-empty test set, no NaN or inf in the inputs."""
     if hasattr(data, "x_train"):
-        return data.x_train, data.y_train, data.x_test, data.y_test
-    if len(data) == 4:
-        return tuple(data)
-    raise ConfigError("data must be a Dataset or a tuple (x_train, y_train, x_test, y_test)")
+        data = tuple(getattr(data, name) for name in SPLITS)
+    if not isinstance(data, (tuple, list)) or len(data) != 4:
+        raise ConfigError("fit: data must be a Dataset or a tuple (x_train, y_train, x_test, y_test)")
+    arrays = []
+    for name, a in zip(SPLITS, data):
+        a = np.asarray(a)
+        if a.dtype.kind not in "fiu" or a.ndim == 0 or len(a) == 0:
+            raise ConfigError(f"fit: {name} must be a non-empty array of numbers; got "
+                              f"{a.dtype} of shape {a.shape}")
+        arrays.append(a)
+    for split in ("train", "test"):
+        x, y = arrays[SPLITS.index(f"x_{split}")], arrays[SPLITS.index(f"y_{split}")]
+        if len(x) != len(y):
+            raise ConfigError(f"fit: x_{split} holds {len(x):,} samples but y_{split} {len(y):,} labels")
+        bad = np.flatnonzero(~np.isfinite(x).reshape(len(x), -1).all(axis=1)) if x.dtype.kind == "f" else []
+        if len(bad):
+            raise DataError(f"fit: x_{split} holds NaN or inf in {len(bad):,} sample(s), the first "
+                            f"at index {bad[0]}; training on them would only diverge")
+    return tuple(arrays)
+
+
+def check_optimizer(model, optimizer) -> None:
+    """The optimizer must update this model's parameters (not another model's)."""
+    own = {id(p) for p in model.parameters()}
+    foreign = [p for p in optimizer.params if id(p) not in own]
+    if foreign:
+        raise ConfigError(f"fit: the optimizer updates {len(foreign)} parameter(s) that are not this "
+                          f"model's ({foreign[0]!r}, ...); build it over model.parameters()")
 
 
 def check_settings(n: int, iters, epochs, batch_size, train_acc_on, eval_every) -> int:
@@ -85,6 +114,8 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
     """
     x_train, y_train, *_ = split = unpack(data)
     total = check_settings(len(x_train), iters, epochs, batch_size, train_acc_on, eval_every)
+    check_optimizer(model, optimizer)
+    require(is_int(seed), "fit: seed", "an int", seed)
     eval_every = eval_every or max(total // 50, 1)
     rng = np.random.default_rng(seed)
     loop = Loop(model, optimizer, total, rng, BatchSampler(len(x_train), batch_size, sampler, rng),

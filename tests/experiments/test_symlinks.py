@@ -1,0 +1,106 @@
+"""Symbolic links in a run directory (issue 11, item 10): a run whose figures, checkpoints, history
+or spec link to files elsewhere is refused — by --resume, by reuse in a report, by the report's
+reader — before anything is read through the link or written through it."""
+
+import shutil
+
+import pytest
+
+from nablab.cli import main
+from nablab.errors import NablabError
+from nablab.experiments.runner import ensure_runs
+from nablab.report.runs import Run
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    out = tmp_path_factory.mktemp("base") / "run"
+    assert main(["run", "two-layer-net", "--quick", "--quiet", "--set", "train.iters=40",
+                 "--set", "train.eval_every=20", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture
+def outside(tmp_path):
+    """A folder outside the run with a file a link may point at ("secret")."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.png").write_bytes(b"\x89PNG not yours")
+    return folder
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def link_file(run, rel, outside):
+    (run / rel).unlink()
+    (run / rel).symlink_to(outside / "secret.png")
+
+
+def link_folder(run, rel, outside):
+    target = outside / rel.replace("/", "-")
+    shutil.move(run / rel, target)               # the folder's content now lives outside
+    (run / rel).symlink_to(target, target_is_directory=True)
+
+
+CASES = {
+    "a figure": ("figures/accuracy.png", link_file),
+    "the figures folder": ("figures", link_folder),
+    "the checkpoints folder": ("checkpoints", link_folder),
+    "a checkpoint folder": ("checkpoints/two-layer/seed0", link_folder),
+    "the history folder": ("history", link_folder),
+    "spec.json": ("spec.json", link_file),
+}
+
+
+def prepared(finished, tmp_path, outside, case, *, unfinished):
+    run = tmp_path / "run"
+    shutil.copytree(finished, run, symlinks=True)
+    if unfinished:
+        (run / "results.json").unlink()
+    rel, make = CASES[case]
+    make(run, rel, outside)
+    return run, rel
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_resume_refuses_links_and_touches_nothing_outside(case, finished, tmp_path, outside, capsys):
+    run, rel = prepared(finished, tmp_path, outside, case, unfinished=True)
+    before = snapshot(outside)
+    assert main(["run", "--resume", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert f"{run / rel} is a symbolic link" in err and "Traceback" not in err, err
+    assert snapshot(outside) == before
+    assert not (run / "results.json").exists()
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_reuse_and_the_report_refuse_links(case, finished, tmp_path, outside):
+    run, rel = prepared(finished, tmp_path, outside, case, unfinished=False)
+    before = snapshot(outside)
+    with pytest.raises(NablabError, match=f"{run / rel} is a symbolic link"):
+        ensure_runs(["two-layer-net"], tmp_path / "new", reuse=[run], log=lambda *a: None)
+    with pytest.raises(NablabError, match="is a symbolic link"):
+        Run(run)
+    assert snapshot(outside) == before and not (tmp_path / "new").exists()
+
+
+def test_a_run_directory_reached_through_a_link_is_fine(finished, tmp_path):
+    """Only links inside a run are refused; --out itself may be a link (a user's choice)."""
+    real = tmp_path / "real"
+    shutil.copytree(finished, real)
+    (tmp_path / "alias").symlink_to(real, target_is_directory=True)
+    assert Run(tmp_path / "alias").results["experiment"] == "two-layer-net"
+
+
+def test_a_lock_file_linked_elsewhere_is_never_opened(finished, tmp_path, outside, capsys):
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    (run / "results.json").unlink()
+    (run / ".lock").unlink()
+    (run / ".lock").symlink_to(outside / "secret.png")
+    before = snapshot(outside)
+    assert main(["run", "--resume", str(run)]) == 2
+    assert f"{run / '.lock'} is a symbolic link" in capsys.readouterr().err
+    assert snapshot(outside) == before
