@@ -13,14 +13,14 @@ __version__ = "0.1.0"
 from . import data, functional, im2col, init, models, optim, testing, train
 from .train import History, TrainingDiverged, fit
 from .errors import ConfigError, DataError, NablabError, ShapeError, StateError
-from .layers import (AvgPool2d, BatchNorm, Conv2d, Dropout, Flatten, GlobalAvgPool2d, Layer,
-                     LeakyReLU, Linear, Loss, MaxPool2d, MeanSquaredError, ReLU, Sequential, Sigmoid,
-                     SoftmaxCrossEntropy, Tanh)
+from .layers import (GRU, LSTM, RNN, AvgPool2d, BatchNorm, Conv2d, Dropout, Flatten,
+                     GlobalAvgPool2d, LastStep, Layer, LeakyReLU, Linear, Loss, MaxPool2d,
+                     MeanSquaredError, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh)
 from .parameter import Buffer, Parameter
 from .saving import load, save
 
 __all__ = [
-    "AvgPool2d", "Conv2d", "GlobalAvgPool2d", "MaxPool2d", "im2col",
+    "AvgPool2d", "Conv2d", "GlobalAvgPool2d", "MaxPool2d", "im2col", "GRU", "LSTM", "LastStep", "RNN",
     "BatchNorm", "Buffer", "ConfigError", "DataError", "Dropout", "Flatten", "Layer", "LeakyReLU",
     "Linear", "Loss", "MeanSquaredError", "NablabError", "Parameter", "ReLU", "Sequential",
     "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "data", "functional", "init",

@@ -59,6 +59,20 @@ def he(shape, *, rng=None, dtype=np.float32) -> np.ndarray:
     return gauss(shape, np.sqrt(2.0 / fan_in), rng=rng, dtype=dtype)
 
 
+def orthogonal(shape, *, rng=None, dtype=np.float32) -> np.ndarray:
+    """A (semi-)orthogonal matrix: the Q of a Gaussian matrix's QR, signs fixed by R's diagonal.
+    A square one keeps every vector's norm, so h ↦ h W_h neither shrinks nor grows the hidden
+    state on its own (recurrent weights; PyTorch's ``orthogonal_``). Rows or columns orthonormal
+    for a non-square shape, whichever are fewer."""
+    if len(shape) != 2:
+        raise ConfigError(f"orthogonal expects a 2-D shape (rows, cols); got {tuple(shape)}")
+    rows, cols = tuple(shape)
+    a = as_rng(rng).standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)                                  # q: (max, min), orthonormal columns
+    q *= np.sign(np.diag(r))                                # a unique, uniformly random Q
+    return np.ascontiguousarray(q if rows >= cols else q.T, dtype=dtype)
+
+
 # The course's MultiLayerNet accepts 'relu'/'he' and 'sigmoid'/'xavier' (any case).
 INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
     "he": he,
@@ -66,6 +80,7 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
     "xavier": xavier,
     "sigmoid": xavier,
     "glorot": glorot,
+    "orthogonal": orthogonal,
 }
 
 

@@ -28,7 +28,7 @@ FORMAT_VERSION = 1
 LAYER_TYPES: dict[str, type] = {
     cls.__name__: cls for cls in (L.Linear, L.ReLU, L.Sigmoid, L.Tanh, L.LeakyReLU, L.BatchNorm,
                                   L.Dropout, L.Flatten, L.Conv2d, L.MaxPool2d, L.AvgPool2d,
-                                  L.GlobalAvgPool2d)
+                                  L.GlobalAvgPool2d, L.RNN, L.LSTM, L.GRU, L.LastStep)
 }
 
 
@@ -73,7 +73,15 @@ STATE_SHAPES = {
     "Conv2d": lambda c: {"W": (c["out_channels"], c["in_channels"], c["kernel_size"], c["kernel_size"]),
                          "b": (c["out_channels"],)},
     "BatchNorm": lambda c: dict.fromkeys(("gamma", "beta", "running_mean", "running_var"), (c["num_features"],)),
+    "RNN": lambda c: _recurrent_shapes(c, 1, {"b": (c["hidden_size"],)}),
+    "LSTM": lambda c: _recurrent_shapes(c, 4, {"b": (4 * c["hidden_size"],)}),
+    "GRU": lambda c: _recurrent_shapes(c, 3, {"bx": (3 * c["hidden_size"],), "bh": (3 * c["hidden_size"],)}),
 }
+
+
+def _recurrent_shapes(c: dict, gates: int, biases: dict) -> dict:
+    d, h = c["input_size"], c["hidden_size"]
+    return {"Wx": (d, gates * h), "Wh": (h, gates * h), **biases}
 DTYPES = ("float16", "float32", "float64")
 MAX_DEPTH = 32                                   # nested Sequentials
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import models, optim
-from ..layers import Linear
+from ..layers import GRU, LSTM, RNN, Linear
 
 
 def build_model(m, input_shape: tuple, n_out: int, rng):
@@ -47,3 +47,12 @@ def build(run, input_shape: tuple, n_out: int, seed: int):
 
 def parameter_count(model) -> int:
     return int(sum(p.data.size for p in model.parameters()))
+
+
+def recurrent(cell, input_size: int, hidden: int, rng, dtype=np.float32):
+    """The nl.RNN / LSTM / GRU a CellSpec describes."""
+    if cell.cell == "rnn":
+        return RNN(input_size, hidden, cell.nonlinearity, init=cell.init, rng=rng, dtype=dtype)
+    if cell.cell == "lstm":
+        return LSTM(input_size, hidden, forget_bias=cell.forget_bias, init=cell.init, rng=rng, dtype=dtype)
+    return GRU(input_size, hidden, init=cell.init, rng=rng, dtype=dtype)

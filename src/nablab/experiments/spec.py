@@ -158,6 +158,32 @@ class RunSpec:
             require(where, "course", list(self.course), 0 <= lo <= hi <= 1, "[low, high] within [0, 1]")
 
 
+CELLS = ("rnn", "lstm", "gru")
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """One recurrent layer of a sequence experiment: nl.RNN (tanh or relu), nl.LSTM or nl.GRU."""
+    label: str
+    cell: str = "lstm"
+    nonlinearity: str = "tanh"            # RNN only
+    init: str | float = "xavier"          # a name ("xavier", "orthogonal", ...) or a float std
+    forget_bias: float = 0.0              # LSTM only
+
+    def check(self, where):
+        require(where, "cell", self.cell, self.cell in CELLS, f"one of {list(CELLS)}")
+        require(where, "nonlinearity", self.nonlinearity, self.nonlinearity in ("tanh", "relu"),
+                "'tanh' or 'relu'")
+        require(where, "forget_bias", self.forget_bias, finite(self.forget_bias), "a finite number")
+        check_init(where, self.init)
+
+
+def check_cells(where: str, cells) -> None:
+    require(where, "cells", list(cells), len(cells) > 0, "a non-empty list")
+    labels = [c.label for c in cells]
+    require(where, "cells", labels, len(set(labels)) == len(labels), "labels without duplicates")
+
+
 @dataclass(frozen=True)
 class ExperimentSpec:
     name: str

@@ -6,11 +6,15 @@ from .batchnorm import BatchNorm
 from .conv import Conv2d
 from .dropout import Dropout
 from .flatten import Flatten
+from .gru import GRU
 from .linear import Linear
 from .losses import Loss, MeanSquaredError, SoftmaxCrossEntropy
+from .lstm import LSTM
 from .pooling import AvgPool2d, GlobalAvgPool2d, MaxPool2d
+from .recurrent import RNN, LastStep, Recurrent
 
-__all__ = ["ACTIVATIONS", "AvgPool2d", "BatchNorm", "Conv2d", "Dropout", "GlobalAvgPool2d",
+__all__ = ["ACTIVATIONS", "AvgPool2d", "BatchNorm", "Conv2d", "Dropout", "GRU", "GlobalAvgPool2d",
+           "LSTM", "LastStep", "RNN", "Recurrent",
            "MaxPool2d", "Flatten", "Layer", "LeakyReLU", "Linear",
            "Loss", "MeanSquaredError", "ReLU", "Sequential", "Sigmoid", "SoftmaxCrossEntropy",
            "Tanh", "activation"]

@@ -2,6 +2,7 @@
 
 from .adaptive import AdaGrad, Adam, AdamW, RMSProp
 from .base import Optimizer
+from .clip import clip_grad_norm
 from .regularizers import L1, L2
 from .sgd import SGD, Momentum, Nesterov
 
@@ -19,4 +20,4 @@ def create(name: str, params, **kwargs) -> Optimizer:
 
 
 __all__ = ["AdaGrad", "Adam", "AdamW", "L1", "L2", "Momentum", "Nesterov", "OPTIMIZERS",
-           "Optimizer", "RMSProp", "SGD", "create"]
+           "Optimizer", "RMSProp", "SGD", "clip_grad_norm", "create"]

@@ -78,14 +78,14 @@ def gradcheck(layer, x: np.ndarray, *, eps: float = 1e-6, rng=0, max_elements: i
 def central_differences(f: Callable[[], float], arr: np.ndarray, idx: np.ndarray, eps: float) -> np.ndarray:
     """(f(a + h·e_i) − f(a − h·e_i)) / 2h for each flat index i in ``idx``, perturbing ``arr`` in place."""
     numeric = np.empty(len(idx))
-    flat = arr.reshape(-1)                     # a view: writing it perturbs the array
     for j, i in enumerate(idx):
-        old = flat[i]
-        flat[i] = old + eps
+        at = np.unravel_index(i, arr.shape)    # C order, whatever the array's memory layout
+        old = arr[at]
+        arr[at] = old + eps
         f_plus = f()
-        flat[i] = old - eps
+        arr[at] = old - eps
         f_minus = f()
-        flat[i] = old
+        arr[at] = old
         numeric[j] = (f_plus - f_minus) / (2 * eps)
     return numeric
 

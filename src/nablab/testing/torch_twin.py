@@ -83,6 +83,41 @@ def _global_avg(layer):
     return torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten())
 
 
+def _recurrent(layer):
+    """torch.nn.RNN / LSTM / GRU (batch_first) returning only the hidden states, like ours.
+    weight_ih = W_xᵀ, weight_hh = W_hᵀ; RNN and LSTM: bias_ih = b, bias_hh = 0 (their sum is
+    what counts); GRU: bias_ih = bx, bias_hh = bh (r multiplies h W_hn + bh_n)."""
+    import torch
+
+    class HiddenStates(torch.nn.Module):
+        def __init__(self, rnn):
+            super().__init__()
+            self.rnn = rnn
+
+        def forward(self, x):
+            return self.rnn(x)[0]                                  # (N, T, H); drop the final state
+
+    kind = type(layer).__name__
+    extra = {"nonlinearity": layer.nonlinearity} if kind == "RNN" else {}
+    m = getattr(torch.nn, kind)(layer.input_size, layer.hidden_size, batch_first=True,
+                                dtype=torch_dtype(layer.Wx.data), **extra)
+    b_ih, b_hh = (layer.bx.data, layer.bh.data) if kind == "GRU" else (layer.b.data, 0 * layer.b.data)
+    with torch.no_grad():
+        for theirs, ours in ((m.weight_ih_l0, layer.Wx.data.T), (m.weight_hh_l0, layer.Wh.data.T),
+                             (m.bias_ih_l0, b_ih), (m.bias_hh_l0, b_hh)):
+            theirs.copy_(tensor(ours))
+    return HiddenStates(m)
+
+
+def _last_step(layer):
+    import torch
+
+    class LastStep(torch.nn.Module):
+        def forward(self, x):
+            return x[:, -1]
+    return LastStep()
+
+
 def _simple(name, *attrs):
     def make(layer):
         import torch
@@ -97,6 +132,7 @@ TWINS = {
     L.LeakyReLU: _simple("LeakyReLU", "negative_slope"), L.Flatten: _simple("Flatten"),
     L.Dropout: _simple("Dropout", "p"),
     L.Conv2d: _conv, L.GlobalAvgPool2d: _global_avg,
+    L.RNN: _recurrent, L.LSTM: _recurrent, L.GRU: _recurrent, L.LastStep: _last_step,
     L.MaxPool2d: _simple("MaxPool2d", "kernel_size", "stride", "padding"),
     L.AvgPool2d: _simple("AvgPool2d", "kernel_size", "stride", "padding"),
 }
