@@ -28,7 +28,9 @@ WORKLOADS = {
     "mlp-bn": "MLP 784-100x5-10, BatchNorm + ReLU, SGD, batch 100",
     "simple-convnet": "SimpleConvNet (conv 30@5x5, pool, 100, 10), SGD, batch 100",
     "deep-convnet": "DeepConvNet (6 conv 3x3, 3 pools, 50, 10), SGD, batch 100",
+    "lstm": "LSTM 28→128 over 28 steps, last step → Linear 10, Adam, batch 100",
 }
+OPTIMIZER = {"lstm": "adam"}                   # the others: SGD
 IMAGE_WORKLOADS = {"simple-convnet", "deep-convnet"}
 
 
@@ -45,11 +47,13 @@ def bench(kind: str, rounds: int, steps: int, batch: int = 100) -> dict:
     rng = np.random.default_rng(0)
     net = build_nablab(kind, rng)
     model = to_torch(net)
-    shape = (batch, 1, 28, 28) if kind in IMAGE_WORKLOADS else (batch, 784)
+    shape = {"lstm": (batch, 28, 28)}.get(kind, (batch, 1, 28, 28) if kind in IMAGE_WORKLOADS else (batch, 784))
     x = rng.random(shape, dtype=np.float32)
     t = rng.integers(0, 10, batch)
     xt, tt = torch.from_numpy(x), torch.from_numpy(t)
-    ma, mb = interleaved(nablab_step(net, 0.01), (x, t), torch_step(model, 0.01), (xt, tt),
+    opt = OPTIMIZER.get(kind, "sgd")
+    lr = 0.001 if opt == "adam" else 0.01
+    ma, mb = interleaved(nablab_step(net, lr, opt), (x, t), torch_step(model, lr, opt), (xt, tt),
                          rounds, steps)
     return {"workload": kind, "nablab_ms": ma * 1e3, "torch_ms": mb * 1e3, "ratio": ma / mb}
 

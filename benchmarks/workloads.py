@@ -17,23 +17,25 @@ def build_nablab(kind: str, rng: np.random.Generator):
         return nl.models.simple_convnet(rng=rng)
     if kind == "deep-convnet":
         return nl.models.deep_convnet(rng=rng, dropout=0.0)   # dropout masks differ per framework
+    if kind == "lstm":                         # sequential MNIST: 28 rows of 28 pixels, many-to-one
+        return nl.Sequential(nl.LSTM(28, 128, rng=rng), nl.LastStep(), nl.Linear(128, 10, rng=rng))
     raise ValueError(f"unknown workload {kind!r}")
 
 
-def nablab_step(net, lr):
+def nablab_step(net, lr, optimizer="sgd"):
     loss = nl.SoftmaxCrossEntropy()
-    opt = nl.optim.SGD(net.parameters(), lr=lr)
+    opt = nl.optim.create(optimizer, net.parameters(), lr=lr)
 
     def step(x, t):
         nl.train.train_step(net, loss, opt, x, t)
     return step
 
 
-def torch_step(model, lr):
+def torch_step(model, lr, optimizer="sgd"):
     import torch
 
     loss = torch.nn.CrossEntropyLoss()
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    opt = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[optimizer](model.parameters(), lr=lr)
 
     def step(x, t):
         opt.zero_grad()

@@ -3,6 +3,8 @@ numbers show what the report says of them."""
 
 import json
 
+import pytest
+
 from nablab.cli import main
 
 
@@ -26,3 +28,23 @@ def test_gradients_through_time_vanish_explode_and_clip(tmp_path):
     for c in res["cells"]:
         assert c["clipped_norm"] <= min(c["param_grad_norm"], res["max_norm"]) + 1e-9
     assert (out / "figures" / "gradients_through_time.png").exists()
+
+
+def test_adding_problem_quick_lstm_and_gru_solve_it(tmp_path):
+    res, out = results(tmp_path, "adding-problem")
+    runs = {r["cell"]: r for r in res["runs"]}
+    assert res["baseline"] == pytest.approx(1 / 6)
+    for cell in ("LSTM", "GRU"):                          # T = 10 in the quick run
+        assert runs[cell]["final_mse"] < 0.1 * res["baseline"], runs[cell]
+    assert all(r["curve"][-1][0] == 300 for r in res["runs"])
+    assert (out / "figures" / "adding_problem.png").exists()
+
+
+def test_adding_batch_targets_are_the_marked_sums():
+    import numpy as np
+    from nablab.experiments.kinds.adding import adding_batch
+    x, t = adding_batch(500, 20, np.random.default_rng(0))
+    assert x.shape == (500, 20, 2) and t.shape == (500, 1)
+    assert (x[:, :10, 1].sum(axis=1) == 1).all() and (x[:, 10:, 1].sum(axis=1) == 1).all()
+    np.testing.assert_allclose(t[:, 0], (x[..., 0] * x[..., 1]).sum(axis=1))
+    assert abs(np.var(t) - 1 / 6) < 0.03                  # what always answering the mean scores

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..functional import sigmoid
 from ..parameter import Parameter
 from .base import check_dy
-from .recurrent import Recurrent
+from .recurrent import Recurrent, sigmoid
 
 
 class GRU(Recurrent):
@@ -49,13 +48,13 @@ class GRU(Recurrent):
         h = np.zeros((n_seq, hs_), dtype=ax.dtype)
         for t in range(t_max):
             ah = h @ self.Wh.data + self.bh.data                  # (N, 3H)
-            r = sigmoid(ax[:, t, :hs_] + ah[:, :hs_])
-            z = sigmoid(ax[:, t, hs_:2 * hs_] + ah[:, hs_:2 * hs_])
-            hn = ah[:, 2 * hs_:]
-            n = np.tanh(ax[:, t, 2 * hs_:] + r * hn)
-            h = (1 - z) * n + z * h
-            gates[:, t] = np.concatenate([r, z, n], axis=1)
-            hn_all[:, t], hs[:, t] = hn, h
+            gate = gates[:, t]
+            gate[:, :2 * hs_] = sigmoid(ax[:, t, :2 * hs_] + ah[:, :2 * hs_])     # r, z
+            r, z = gate[:, :hs_], gate[:, hs_:2 * hs_]
+            hn_all[:, t] = ah[:, 2 * hs_:]
+            gate[:, 2 * hs_:] = np.tanh(ax[:, t, 2 * hs_:] + r * hn_all[:, t])     # n
+            h = gate[:, 2 * hs_:] + z * (h - gate[:, 2 * hs_:])   # (1 − z) n + z h
+            hs[:, t] = h
         self._cache = (x, gates, hn_all, hs)
         return hs.copy()
 
@@ -63,22 +62,25 @@ class GRU(Recurrent):
         x, gates, hn_all, hs = self.cached()
         dhs = check_dy(self, dhs, hs.shape)                       # (N, T, H)
         n_seq, t_max, hs_ = hs.shape
-        dax = np.empty_like(gates)                                # input side, (N, T, 3H)
-        dah = np.empty_like(gates)                                # hidden side
+        r, z, n = (gates[..., k * hs_:(k + 1) * hs_] for k in range(3))          # (N, T, H) each
+        h_prev_all = np.concatenate([np.zeros_like(hs[:, :1]), hs[:, :-1]], axis=1)
+        # Factors that do not depend on the gradient, for every step at once:
+        to_an = (1 - z) * (1 - n * n)                             # dA_n = dh ⊙ (1 − z)(1 − n²)
+        to_ar = hn_all * r * (1 - r)                              # dA_r = dA_n ⊙ hn ⊙ r(1 − r)
+        to_az = (h_prev_all - n) * z * (1 - z)                    # dA_z = dh ⊙ (h_{t−1} − n) z(1 − z)
+        dax = np.empty_like(gates)                                # input side [dA_r, dA_z, dA_n]
+        dah = np.empty_like(gates)                                # hidden side [dA_r, dA_z, dA_n ⊙ r]
         dh_all = np.empty_like(hs)
         dh_next = np.zeros((n_seq, hs_), dtype=hs.dtype)
         for t in reversed(range(t_max)):
-            r, z, n = np.split(gates[:, t], 3, axis=1)
-            h_prev = hs[:, t - 1] if t > 0 else np.zeros_like(dh_next)
-            dh = dhs[:, t] + dh_next
+            dh = dhs[:, t] + dh_next                              # from the output and from step t+1
             dh_all[:, t] = dh
-            dan = dh * (1 - z) * (1 - n ** 2)
-            dar = dan * hn_all[:, t] * r * (1 - r)
-            daz = dh * (h_prev - n) * z * (1 - z)
-            dax[:, t] = np.concatenate([dar, daz, dan], axis=1)
-            dah[:, t] = np.concatenate([dar, daz, dan * r], axis=1)
-            dh_next = dh * z + dah[:, t] @ self.Wh.data.T
-        h_prev_all = np.concatenate([np.zeros_like(hs[:, :1]), hs[:, :-1]], axis=1)
+            dan = dh * to_an[:, t]
+            dax[:, t, :hs_] = dah[:, t, :hs_] = dan * to_ar[:, t]
+            dax[:, t, hs_:2 * hs_] = dah[:, t, hs_:2 * hs_] = dh * to_az[:, t]
+            dax[:, t, 2 * hs_:] = dan
+            dah[:, t, 2 * hs_:] = dan * r[:, t]
+            dh_next = dh * z[:, t] + dah[:, t] @ self.Wh.data.T
         self.Wx.grad += x.reshape(-1, x.shape[2]).T @ dax.reshape(-1, 3 * hs_)
         self.Wh.grad += h_prev_all.reshape(-1, hs_).T @ dah.reshape(-1, 3 * hs_)
         self.bx.grad += dax.sum(axis=(0, 1))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..functional import sigmoid
 from ..parameter import Parameter
 from .base import check_dy
-from .recurrent import Recurrent
+from .recurrent import Recurrent, sigmoid
 
 
 class LSTM(Recurrent):
@@ -43,49 +42,58 @@ class LSTM(Recurrent):
     def forward(self, x):
         x = self.sequence(x)                                      # (N, T, D)
         n, t_max, _ = x.shape
-        h_size = self.hidden_size
-        ax = x @ self.Wx.data + self.b.data                       # (N, T, 4H): input part, all steps
+        hh = self.hidden_size
+        # Inside, time comes first — (T, N, ·) — so that each step's arrays are contiguous.
+        ax = x.transpose(1, 0, 2) @ self.Wx.data + self.b.data    # (T, N, 4H): input part, all steps
         gates = np.empty_like(ax)                                 # i, f, g, o after σ / tanh
-        cs = np.empty((n, t_max, h_size), dtype=ax.dtype)
-        hs = np.empty_like(cs)
-        h = np.zeros((n, h_size), dtype=ax.dtype)
-        c = np.zeros_like(h)
+        cs = np.empty((t_max, n, hh), dtype=ax.dtype)             # c_t
+        tanh_cs, hs = np.empty_like(cs), np.empty_like(cs)        # tanh(c_t), h_t
+        h, c = np.zeros((n, hh), dtype=ax.dtype), np.zeros((n, hh), dtype=ax.dtype)
         for t in range(t_max):
-            a = ax[:, t] + h @ self.Wh.data                       # (N, 4H)
-            i, f = sigmoid(a[:, :h_size]), sigmoid(a[:, h_size:2 * h_size])
-            g, o = np.tanh(a[:, 2 * h_size:3 * h_size]), sigmoid(a[:, 3 * h_size:])
-            c = f * c + i * g                                     # (N, H)
-            h = o * np.tanh(c)
-            gates[:, t] = np.concatenate([i, f, g, o], axis=1)
-            cs[:, t], hs[:, t] = c, h
-        self._cache = (x, gates, cs, hs)
-        return hs.copy()
+            a = h @ self.Wh.data
+            a += ax[t]                                            # A_t: (N, 4H)
+            gate = gates[t]
+            sigmoid(a[:, :2 * hh], out=gate[:, :2 * hh])          # i, f = σ(A_i), σ(A_f)
+            np.tanh(a[:, 2 * hh:3 * hh], out=gate[:, 2 * hh:3 * hh])     # g = tanh(A_g)
+            sigmoid(a[:, 3 * hh:], out=gate[:, 3 * hh:])          # o = σ(A_o)
+            i, f, g, o = (gate[:, k * hh:(k + 1) * hh] for k in range(4))
+            c = np.multiply(f, c, out=cs[t])
+            c += i * g                                            # c_t = f ⊙ c_{t−1} + i ⊙ g: (N, H)
+            np.tanh(c, out=tanh_cs[t])
+            h = np.multiply(o, tanh_cs[t], out=hs[t])             # h_t = o ⊙ tanh(c_t)
+        self._cache = (x, gates, cs, tanh_cs, hs)
+        return hs.transpose(1, 0, 2).copy()                       # (N, T, H)
 
     def backward(self, dhs):
-        x, gates, cs, hs = self.cached()
-        dhs = check_dy(self, dhs, hs.shape)                       # (N, T, H)
-        n, t_max, h_size = hs.shape
-        da = np.empty_like(gates)                                 # ∂L/∂A_t, (N, T, 4H)
+        x, gates, cs, tanh_cs, hs = self.cached()                 # time-major: (T, N, ·)
+        t_max, n, hh = hs.shape
+        dhs = check_dy(self, dhs, (n, t_max, hh)).transpose(1, 0, 2)             # (T, N, H)
+        i, f, g, o = (gates[..., k * hh:(k + 1) * hh] for k in range(4))        # (T, N, H) each
+        c_prev = np.concatenate([np.zeros_like(cs[:1]), cs[:-1]])
+        # The factors of dA that do not depend on the gradient, for every step at once:
+        # dA = [dc·g·i(1−i), dc·c_{t−1}·f(1−f), dc·i·(1−g²), dh·tanh(c)·o(1−o)]
+        factor = np.concatenate([g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g * g),
+                                 tanh_cs * o * (1 - o)], axis=2)                 # (T, N, 4H)
+        cell_path = o * (1 - tanh_cs * tanh_cs)                   # ∂c_t/∂h_t's share: o·(1 − tanh²c)
+        da = np.empty_like(gates)                                 # ∂L/∂A_t, (T, N, 4H)
         dh_all = np.empty_like(hs)
-        dh_next = np.zeros((n, h_size), dtype=hs.dtype)
+        dh_next = np.zeros((n, hh), dtype=hs.dtype)
         dc_next = np.zeros_like(dh_next)
         for t in reversed(range(t_max)):
-            i, f, g, o = np.split(gates[:, t], 4, axis=1)
-            c_prev = cs[:, t - 1] if t > 0 else np.zeros_like(dh_next)
-            dh = dhs[:, t] + dh_next
-            dh_all[:, t] = dh
-            tanh_c = np.tanh(cs[:, t])
-            dc = dc_next + dh * o * (1 - tanh_c ** 2)
-            da[:, t] = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f),
-                                       dc * i * (1 - g ** 2), dh * tanh_c * o * (1 - o)], axis=1)
-            dc_next = dc * f
-            dh_next = da[:, t] @ self.Wh.data.T
-        h_prev = np.concatenate([np.zeros_like(hs[:, :1]), hs[:, :-1]], axis=1)   # (N, T, H)
-        self.Wx.grad += x.reshape(-1, x.shape[2]).T @ da.reshape(-1, 4 * h_size)
-        self.Wh.grad += h_prev.reshape(-1, h_size).T @ da.reshape(-1, 4 * h_size)
+            dh = np.add(dhs[t], dh_next, out=dh_all[t])           # from the output and from step t+1
+            dc = dc_next + dh * cell_path[t]
+            d = da[t].reshape(n, 4, hh)
+            np.multiply(dc[:, None], factor[t, :, :3 * hh].reshape(n, 3, hh), out=d[:, :3])
+            np.multiply(dh, factor[t, :, 3 * hh:], out=d[:, 3])
+            dc_next = dc * f[t]                                   # the cell path: × f, no W_h
+            dh_next = da[t] @ self.Wh.data.T
+        h_prev = np.concatenate([np.zeros_like(hs[:1]), hs[:-1]])                # (T, N, H)
+        x_tm = x.transpose(1, 0, 2).reshape(-1, x.shape[2])       # (T·N, D), time-major like da
+        self.Wx.grad += x_tm.T @ da.reshape(-1, 4 * hh)
+        self.Wh.grad += h_prev.reshape(-1, hh).T @ da.reshape(-1, 4 * hh)
         self.b.grad += da.sum(axis=(0, 1))
-        self.grad_hidden = dh_all
-        return da @ self.Wx.data.T                                # (N, T, D)
+        self.grad_hidden = dh_all.transpose(1, 0, 2)              # (N, T, H)
+        return (da @ self.Wx.data.T).transpose(1, 0, 2)           # (N, T, D)
 
     def config(self) -> dict:
         return {**super().config(), "forget_bias": self.forget_bias}

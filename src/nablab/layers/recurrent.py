@@ -21,6 +21,17 @@ from ..parameter import Parameter
 from .base import Layer, check_dy
 
 
+def sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(a) = 1 / (1 + e^{−a}), written into ``out`` when given (the gates are the hot loop of an
+    LSTM: no new arrays). For a very negative, e^{−a} overflows to inf and σ = 1/inf = 0 exactly,
+    so the overflow is silenced, not an error. Keeps the dtype."""
+    with np.errstate(over="ignore"):
+        s = np.negative(a, out=out)
+        np.exp(s, out=s)
+    s += 1
+    return np.reciprocal(s, out=s)
+
+
 class Recurrent(Layer):
     """Shared parts: sizes, the stacked weights W_x (D, k·H) and W_h (H, k·H), input checks.
 

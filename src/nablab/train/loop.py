@@ -79,7 +79,7 @@ def check_settings(n: int, iters, epochs, batch_size, train_acc_on, eval_every) 
     return int(total)
 
 
-class _StopFlag:
+class StopFlag:
     """Ctrl-C sets a flag; the loop stops at the end of the iteration (a consistent state)."""
 
     def __init__(self):
@@ -152,7 +152,7 @@ def run_loop(loop: Loop, hooks: list, loss, regularizer, watcher, x_train, y_tra
     loop.model.train()
     # Overflow inside a diverging step is reported once, as TrainingDiverged naming the
     # iteration, instead of as scattered numpy warnings.
-    with _StopFlag() as stop, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with StopFlag() as stop, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for it in range(loop.start + 1, loop.total + 1):
             idx = loop.batches.next()
             loop.batch = x_train[idx], y_train[idx]

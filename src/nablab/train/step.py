@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..optim.clip import clip_grad_norm
+
 
 def train_step(model, loss, optimizer, x: np.ndarray, t: np.ndarray, regularizer=None, *,
-               watch=None) -> float:
+               watch=None, clip: float | None = None) -> float:
     """Forward, loss, backward, optimizer step, zero_grad; return the loss value.
 
     L = loss(model(x), t) + regularizer.penalty(W)   (the penalty on weights only, L1/L2)
     ∂L/∂θ by backprop (plus the penalty's gradient), then θ ← optimizer.step(θ, ∂L/∂θ).
     If L is NaN or ±inf nothing is updated and the value is returned: the caller decides
-    (``fit`` stops with TrainingDiverged). ``watch`` (a probe set's watch for this step)
+    (``fit`` stops with TrainingDiverged). ``clip``: rescale the gradients to a joint norm of at
+    most ``clip`` before the update (``nl.optim.clip_grad_norm``; recurrent nets). ``watch`` (a probe set's watch for this step)
     sees every layer's output, the gradients before the update and the weights after it.
 
     >>> import nablab as nl
@@ -31,6 +34,8 @@ def train_step(model, loss, optimizer, x: np.ndarray, t: np.ndarray, regularizer
     model.backward(loss.backward())
     if regularizer is not None:
         regularizer.add_gradient(model.parameters())
+    if clip is not None:
+        clip_grad_norm(model.parameters(), clip)
     if watch is not None:
         watch.after_backward(model)
     optimizer.step()
