@@ -17,6 +17,8 @@ LAYERS = {
     "Dropout": (lambda dt: nl.Dropout(0.3, rng=3), (5, 6)),
     "Dropout-course": (lambda dt: nl.Dropout(0.3, inverted=False, rng=3), (5, 6)),
     "Flatten": (lambda dt: nl.Flatten(), (2, 3, 2, 2)),
+    "Reshape": (lambda dt: nl.Reshape((3, 4)), (2, 12)),
+    "LastStep": (lambda dt: nl.LastStep(), (2, 5, 3)),
     "Sequential": (lambda dt: nl.models.mlp(5, [4, 3], 2, activation="tanh", batchnorm=True,
                                             dropout=0.2, rng=4, dtype=dt), (6, 5)),
 }

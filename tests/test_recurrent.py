@@ -169,3 +169,14 @@ def test_clip_grad_norm_bad_input():
         nl.optim.clip_grad_norm(nl.Linear(2, 2).parameters(), 0)
     with pytest.raises(nl.ConfigError, match="expected Parameter objects"):
         nl.optim.clip_grad_norm([np.zeros(2)], 1.0)
+
+
+def test_sequence_classifier_with_reshape_saves_and_loads(tmp_path):
+    net = nl.Sequential(nl.Reshape((4, 3)), nl.GRU(3, 5, rng=0), nl.LastStep(), nl.Linear(5, 2, rng=0))
+    x = np.random.default_rng(0).standard_normal((3, 12)).astype(np.float32)
+    again = nl.load(nl.save(net, tmp_path / "seq.npz"))
+    np.testing.assert_array_equal(again.forward(x), net.forward(x))
+    with pytest.raises(nl.ShapeError, match=r"Reshape\(4, 3\) expected \(N, ...\) with 12 values"):
+        net.forward(np.zeros((3, 10)))
+    with pytest.raises(nl.ConfigError, match="Reshape: shape must be the shape of one sample"):
+        nl.Reshape(28)

@@ -15,12 +15,12 @@ from .train import History, TrainingDiverged, fit
 from .errors import ConfigError, DataError, NablabError, ShapeError, StateError
 from .layers import (GRU, LSTM, RNN, AvgPool2d, BatchNorm, Conv2d, Dropout, Flatten,
                      GlobalAvgPool2d, LastStep, Layer, LeakyReLU, Linear, Loss, MaxPool2d,
-                     MeanSquaredError, ReLU, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh)
+                     MeanSquaredError, ReLU, Reshape, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh)
 from .parameter import Buffer, Parameter
 from .saving import load, save
 
 __all__ = [
-    "AvgPool2d", "Conv2d", "GlobalAvgPool2d", "MaxPool2d", "im2col", "GRU", "LSTM", "LastStep", "RNN",
+    "AvgPool2d", "Conv2d", "GlobalAvgPool2d", "MaxPool2d", "im2col", "GRU", "LSTM", "LastStep", "RNN", "Reshape",
     "BatchNorm", "Buffer", "ConfigError", "DataError", "Dropout", "Flatten", "Layer", "LeakyReLU",
     "Linear", "Loss", "MeanSquaredError", "NablabError", "Parameter", "ReLU", "Sequential",
     "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "data", "functional", "init",

@@ -28,7 +28,7 @@ FORMAT_VERSION = 1
 LAYER_TYPES: dict[str, type] = {
     cls.__name__: cls for cls in (L.Linear, L.ReLU, L.Sigmoid, L.Tanh, L.LeakyReLU, L.BatchNorm,
                                   L.Dropout, L.Flatten, L.Conv2d, L.MaxPool2d, L.AvgPool2d,
-                                  L.GlobalAvgPool2d, L.RNN, L.LSTM, L.GRU, L.LastStep)
+                                  L.GlobalAvgPool2d, L.RNN, L.LSTM, L.GRU, L.LastStep, L.Reshape)
 }
 
 

@@ -48,3 +48,22 @@ def test_adding_batch_targets_are_the_marked_sums():
     assert (x[:, :10, 1].sum(axis=1) == 1).all() and (x[:, 10:, 1].sum(axis=1) == 1).all()
     np.testing.assert_allclose(t[:, 0], (x[..., 0] * x[..., 1]).sum(axis=1))
     assert abs(np.var(t) - 1 / 6) < 0.03                  # what always answering the mean scores
+
+
+def test_lstm_cell_trace_reproduces_the_layer(tmp_path):
+    res, out = results(tmp_path, "lstm-cell")
+    steps = {s["name"]: s for s in res["steps"]}
+    assert res["matches_layer"] is True
+    assert steps["A"]["size"] == [1, 16] and steps["h"]["size"] == [1, 4]
+    for gate in "ifo":
+        assert all(0 < v < 1 for v in steps[gate]["values"][0])
+    for bounded in "gh":
+        assert all(-1 < v < 1 for v in steps[bounded]["values"][0])
+    assert (out / "figures" / "lstm_cell.png").exists()
+
+
+def test_sequential_mnist_reads_rows_and_learns(tmp_path):
+    res, _ = results(tmp_path, "sequential-mnist")
+    accs = {v["key"]: v["test_acc"] for v in res["variants"]}
+    assert set(accs) == {"rnn", "lstm", "gru"}
+    assert all(a > 0.2 for a in accs.values()), accs       # 20 quick iterations: above chance (0.1)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import models, optim
-from ..layers import GRU, LSTM, RNN, Linear
+from ..errors import ConfigError
+from ..layers import GRU, LSTM, RNN, LastStep, Linear, Reshape, Sequential
+from .spec import CellSpec
 
 
 def build_model(m, input_shape: tuple, n_out: int, rng):
     """The network of a ModelSpec for inputs of ``input_shape`` (without the batch axis)."""
+    if m.arch in ("rnn", "lstm", "gru"):
+        return sequence_classifier(m, input_shape, n_out, rng)
     if m.arch == "mlp":
         return models.mlp(int(np.prod(input_shape)), m.hidden, n_out, activation=m.activation,
                           init=m.init, batchnorm=m.batchnorm, dropout=m.dropout,
@@ -43,6 +49,19 @@ def build(run, input_shape: tuple, n_out: int, seed: int):
     reg = {"l1": optim.L1, "l2": optim.L2}[run.train.regularizer](run.train.lam) \
         if run.train.regularizer else None
     return net, opt, reg
+
+
+def sequence_classifier(m, input_shape: tuple, n_out: int, rng):
+    """Images (N, 784) or (N, 1, 28, 28) read as sequences of rows: Reshape → cell → LastStep →
+    Linear. A flat input must be a square image."""
+    pixels = int(np.prod(input_shape))
+    rows = input_shape[-2] if len(input_shape) >= 2 else math.isqrt(pixels)
+    if rows * (pixels // rows) != pixels or (len(input_shape) == 1 and rows * rows != pixels):
+        raise ConfigError(f"arch {m.arch}: cannot read inputs of shape {tuple(input_shape)} as rows of an image")
+    cols = pixels // rows
+    cell = CellSpec(m.arch, m.arch, m.activation if m.arch == "rnn" else "tanh", m.init, m.forget_bias)
+    return Sequential(Reshape((rows, cols)), recurrent(cell, cols, m.hidden[0], rng), LastStep(),
+                      Linear(m.hidden[0], n_out, rng=rng))
 
 
 def parameter_count(model) -> int:

@@ -45,7 +45,7 @@ def summary_blocks(results: dict, meta: dict, kind_blocks: list, figures: list[P
     """summary.md: what ran, on what data, what came out (the kind's tables), its figures."""
     r, v = results, meta["versions"]
     lines = [f"Course notebook: `{r['notebook']}` (section {r['section']})" if r.get("notebook") else "",
-             f"Course result: {r['expect']}" if r.get("expect") else "",
+             f"{'Course result' if r.get('notebook') else 'Expected'}: {r['expect']}" if r.get("expect") else "",
              f"Data: {r['dataset']['source']}" if r.get("dataset") else "",
              "Settings changed for this run: " + ", ".join(f"`--set {o}`" for o in r["overrides"])
              if r.get("overrides") else "",

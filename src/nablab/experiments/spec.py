@@ -22,7 +22,9 @@ from ..train.sampling import SAMPLERS
 from .validate import fail, require
 
 TRAINABLE = ("all", "course-keys", "hidden-layers")
-ARCHS = ("mlp", "simple_convnet", "double_convnet", "deep_convnet", "lenet", "alexnet_small")
+ARCHS = ("mlp", "simple_convnet", "double_convnet", "deep_convnet", "lenet", "alexnet_small",
+         "rnn", "lstm", "gru")
+RECURRENT = ("rnn", "lstm", "gru")        # images read row by row: T = height steps of width pixels
 
 
 def finite(v) -> bool:
@@ -67,7 +69,9 @@ class DataSpec:
 class ModelSpec:
     """arch "mlp" uses every field; the CNN builders use hidden[0] (their hidden layer; not
     LeNet, whose sizes are fixed), init, dropout (deep_convnet, alexnet_small), arranged
-    (double_convnet) and global_pool (alexnet_small)."""
+    (double_convnet) and global_pool (alexnet_small); the recurrent ones ("rnn", "lstm", "gru":
+    rows as time steps → the cell → last step → Linear) hidden[0] as H, init, activation (RNN:
+    "tanh" or "relu") and forget_bias (LSTM)."""
     arch: str = "mlp"
     hidden: tuple[int, ...] = (40, 20)
     activation: str = "relu"
@@ -77,6 +81,7 @@ class ModelSpec:
     dropout_inverted: bool = True
     arranged: bool = False
     global_pool: bool = False
+    forget_bias: float = 0.0
 
     def check(self, where):
         require(where, "arch", self.arch, self.arch in ARCHS, f"one of {list(ARCHS)}")
@@ -86,6 +91,10 @@ class ModelSpec:
                 f"one of {sorted(ACTIVATIONS)}")
         check_init(where, self.init)
         require(where, "dropout", self.dropout, 0 <= self.dropout < 1, "in [0, 1)")
+        if self.arch == "rnn":
+            require(where, "activation", self.activation, self.activation in ("tanh", "relu"),
+                    "'tanh' or 'relu' for arch rnn")
+        require(where, "forget_bias", self.forget_bias, finite(self.forget_bias), "a finite number")
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,15 @@ def _last_step(layer):
     return LastStep()
 
 
+def _reshape(layer):
+    import torch
+
+    class Reshape(torch.nn.Module):
+        def forward(self, x):
+            return x.reshape(x.shape[0], *layer.shape)
+    return Reshape()
+
+
 def _simple(name, *attrs):
     def make(layer):
         import torch
@@ -132,7 +141,7 @@ TWINS = {
     L.LeakyReLU: _simple("LeakyReLU", "negative_slope"), L.Flatten: _simple("Flatten"),
     L.Dropout: _simple("Dropout", "p"),
     L.Conv2d: _conv, L.GlobalAvgPool2d: _global_avg,
-    L.RNN: _recurrent, L.LSTM: _recurrent, L.GRU: _recurrent, L.LastStep: _last_step,
+    L.RNN: _recurrent, L.LSTM: _recurrent, L.GRU: _recurrent, L.LastStep: _last_step, L.Reshape: _reshape,
     L.MaxPool2d: _simple("MaxPool2d", "kernel_size", "stride", "padding"),
     L.AvgPool2d: _simple("AvgPool2d", "kernel_size", "stride", "padding"),
 }

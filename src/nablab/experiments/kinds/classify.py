@@ -26,7 +26,7 @@ CHECKPOINTS = (100, 300, 500, 1000, 2000)       # CURRICULUM.md §7b
 # Seconds per training step relative to the 784-40-20-10 MLP, as measured by the main job on the
 # project's 2-core machine (batch 100): the pool starts the costliest tasks first.
 STEP_COST = {"mlp": 1, "simple_convnet": 25, "double_convnet": 65, "deep_convnet": 150, "lenet": 20,
-             "alexnet_small": 180}
+             "alexnet_small": 180, "rnn": 8, "lstm": 25, "gru": 25}
 QUICK_ITERS = 60
 
 
