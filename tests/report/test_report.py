@@ -142,3 +142,21 @@ def test_course_results_and_verdicts_are_shown(report):
     assert rms["course"] == [0.9392, 0.9463] and rms["versus_course"] in ("inside", "within noise", "above", "below")
     en = (report / "report.en.md").read_text(encoding="utf-8")
     assert "| course result | nablab vs course |" in en and "0.9392–0.9463" in en
+
+
+def test_day3_chapter_quotes_its_runs(report):
+    """The Day 3 preview follows Section 1 in both languages and quotes the recurrent runs."""
+    runs = report / "runs-quick"
+    gtt = json.loads((runs / "gradients-through-time" / "results.json").read_text())
+    add = json.loads((runs / "adding-problem" / "results.json").read_text())
+    seq = json.loads((runs / "sequential-mnist" / "results.json").read_text())
+    rnn = next(c for c in gtt["cells"] if c["label"] == "RNN tanh, Xavier")["first_over_last"]
+    lstm = next(r for r in add["runs"] if r["cell"] == "LSTM")["final_mse"]
+    for name, heading, s1, s2 in (("report.md", "## Day 3 予習", "## Section1", "## Section2"),
+                                  ("report.en.md", "## Day 3 preview", "## Section 1", "## Section 2")):
+        text = (report / name).read_text()
+        assert text.index(s1) < text.index(heading) < text.index(s2)
+        chapter = text[text.index(heading):text.index(s2)]
+        assert f"{rnn:.1e}" in chapter and f"{lstm:.4f}" in chapter
+        assert f"{next(v for v in seq['variants'] if v['key'] == 'gru')['test_acc']:.4f}" in chapter
+        assert chapter.count("![") == 4

@@ -17,13 +17,14 @@ from ..errors import ConfigError
 from ..rundir import RunDir
 from .answers import all_checks
 from .compose import compose
+from .day3 import EXPERIMENTS as DAY3
 from .runs import Run
 from .text import TEXT
 
 EXPERIMENTS = ("sgd-regression", "two-layer-net", "vanishing-gradient", "init-histograms",
                "depth-gradients", "batch-norm", "optimizers", "optimizer-paths", "overfitting",
                "im2col-demo", "conv-speed", "filters", "simple-cnn", "double-cnn", "deep-cnn",
-               "lenet", "alexnet-style")
+               "lenet", "alexnet-style", *DAY3)
 LANGS = ("ja", "en")
 
 

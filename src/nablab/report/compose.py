@@ -7,6 +7,7 @@ are found by their stable ``key`` from the catalogue, never by their display lab
 from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
+from . import day3
 from .runs import Run, course_text, mean_std
 from .text import TEXT
 
@@ -25,6 +26,7 @@ def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
         blocks.append(Paragraph(T["fallback_warning"].format(runs=", ".join(fallback))))
     blocks += learning_flow(T, runs)
     blocks += section1(T, runs, checks)
+    blocks += day3.chapter(lang, T, runs)                 # Day 3 preview: the same problem through time
     blocks += section2(T, runs, checks)
     blocks += section3(T, runs, checks)
     blocks += section4(T, runs, checks)
