@@ -1,6 +1,11 @@
-"""Shared builders for the layer tests: every layer of the package, small and random."""
+"""Shared builders for the tests: every layer of the package, small and random; comparable run
+results; headless Chromium for the HTML pages."""
+
+import shutil
+import subprocess
 
 import numpy as np
+import pytest
 
 import nablab as nl
 
@@ -48,3 +53,17 @@ def comparable(out):
             point.pop("time_s")
         hist[p.relative_to(out).as_posix()] = h
     return res, hist
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Chromium is not installed: scripts/setup.sh installs Debian's chromium")
+    return path
+
+
+def run_chromium(args, tmp_path):
+    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars"]
+    return subprocess.run([chromium(), *flags, *args], capture_output=True, text=True, timeout=180)

@@ -8,6 +8,8 @@
     nablab data list
     nablab data fetch NAME [--fallback]
     nablab data info NAME [--show grid.png]
+    nablab drill [--section S] [--n N] [--lang ja|en] [--seed K] [--answers a,c,b...]
+    nablab drill --list | --check-bank | --export FILE.html | --code NAME | --grade FILE
 
 Each subcommand's parser names its function (``set_defaults(func=...)``); main() calls it.
 """
@@ -119,6 +121,11 @@ def data_info(args) -> None:
         print(f"  wrote {save_grid(ds, args.show)}")
 
 
+def drill_command(args) -> int:
+    from .drill.command import drill
+    return drill(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nablab", description="Deep Learning Day 2, from scratch.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -148,6 +155,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--jobs", type=int, default=1)
     report.add_argument("--quiet", action="store_true", help="no progress bars or messages")
     report.set_defaults(func=report_command)
+    drill = sub.add_parser("drill", help="E-qualification drills whose answers are proven by running them")
+    drill.add_argument("--section", help="only this section (flow, 1, 2, 3, 4, 5)")
+    drill.add_argument("--n", type=int, help="at most N questions")
+    drill.add_argument("--lang", choices=("ja", "en"), default="ja")
+    drill.add_argument("--seed", type=int, help="the order within each group (missed, new, right)")
+    drill.add_argument("--answers", metavar="a,c,b", help="answer in order without asking (scripts, tests)")
+    drill.add_argument("--list", action="store_true", help="id, section, kind, title of every question")
+    drill.add_argument("--check-bank", action="store_true", help="prove every answer; non-zero if one fails")
+    drill.add_argument("--export", metavar="FILE.html", help="a printable practice sheet")
+    drill.add_argument("--code", metavar="NAME", help="write an exercise skeleton to fill in")
+    drill.add_argument("--grade", metavar="FILE", help="grade a filled-in exercise")
+    drill.set_defaults(func=drill_command)
     data = sub.add_parser("data", help="datasets: list, fetch, info")
     dsub = data.add_subparsers(dest="action", required=True)
     dsub.add_parser("list", help="each dataset, whether it is available here, and from where"
@@ -170,7 +189,7 @@ def main(argv=None) -> int:
     args.argv = argv
     from .experiments.runner import RunInterrupted
     try:
-        args.func(args)
+        code = args.func(args)               # None (0) or an exit code (nablab drill)
         sys.stdout.flush()                   # a closed pipe shows here, not at interpreter exit
     except RunInterrupted as e:
         print(f"nablab: {e}", file=sys.stderr)
@@ -189,7 +208,7 @@ def main(argv=None) -> int:
         where = f"{e.filename}: " if e.filename else ""
         print(f"nablab: error: {where}{e.strerror or e}", file=sys.stderr)
         return 1
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

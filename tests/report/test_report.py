@@ -2,13 +2,12 @@
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from nablab.cli import main
+from helpers import run_chromium
 from nablab.report.answers import all_checks
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -81,20 +80,6 @@ window.addEventListener('load', () => {
   document.body.setAttribute('data-image-check', imgs.length + ':' + bad);
 });
 </script></body>"""
-
-
-def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Chromium is not installed: scripts/setup.sh installs Debian's chromium")
-    return path
-
-
-def run_chromium(args, tmp_path):
-    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars"]
-    return subprocess.run([chromium(), *flags, *args], capture_output=True, text=True, timeout=180)
 
 
 @pytest.mark.parametrize("page", ["index.html", "index.en.html"])

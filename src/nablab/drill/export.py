@@ -1,0 +1,38 @@
+"""`nablab drill --export sheet.html`: a printable practice sheet — the questions first, then the
+answers with their explanations (and, for code and numeric questions, what nablab computed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Code, Heading, Items, Paragraph, to_html
+from ..errors import ConfigError
+from .bank import BLANK, Question, outcome
+
+TITLES = {"ja": ("E資格 Day 2 演習問題", "解答と解説", "nablab による確認"),
+          "en": ("E-qualification Day 2 drill", "Answers and explanations", "Checked by nablab")}
+
+
+def sheet(questions: list[Question], lang: str) -> list:
+    title, answers_h, checked = TITLES[lang]
+    blocks = [Heading(1, title)]
+    for n, q in enumerate(questions, 1):
+        blocks += [Heading(3, f"Q{n}. {q.title[lang]}"), Paragraph(q.text[lang])]
+        if q.code:
+            blocks.append(Code(q.code.strip("\n").replace(BLANK, "(ア)")))
+        blocks.append(Items([f"({letter}) {q.shown(letter, lang)}" for letter in q.letters]))
+    blocks.append(Heading(2, answers_h))
+    for n, q in enumerate(questions, 1):
+        blocks.append(Paragraph(f"**Q{n}. ({q.answer})** {q.shown(q.answer, lang)} — {q.explanation[lang]}"))
+        proof = outcome(q, q.answer)
+        if proof is not None:
+            blocks.append(Paragraph(f"{checked}: {proof.detail}"))
+    return blocks
+
+
+def export(questions: list[Question], path: str | Path, lang: str) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ConfigError(f"drill --export expects a .html file name; got {path}")
+    path.write_text(to_html(sheet(questions, lang), TITLES[lang][0], lang), encoding="utf-8")
+    return path

@@ -1,0 +1,278 @@
+"""Proofs: each code blank is filled with a choice and run; each numeric answer is computed.
+
+A proof takes the filled-in code's namespace (what the code defined) and returns an Outcome:
+``ok`` when it does what nablab's own implementation does, and ``detail`` — what it actually did
+("after 5 steps the parameters differ from nablab's Momentum by up to 0.23"). The bank's check
+is proven when the correct choice passes and every other choice fails (``check_question``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import init, layers, optim
+from ..functional import softmax
+from ..im2col import im2col
+from ..parameter import Parameter
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    detail: str
+
+
+def differs(got, want, what: str, rtol: float = 1e-5, atol: float = 1e-8) -> Outcome:
+    """Outcome of comparing arrays: equal within tolerance, or by how much (and where) not."""
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    if got.shape != want.shape:
+        return Outcome(False, f"{what}: shape {got.shape} where nablab gives {want.shape}")
+    if np.allclose(got, want, rtol=rtol, atol=atol):
+        return Outcome(True, f"{what}: equal to nablab's (within {rtol:g})")
+    if not np.isfinite(got).all():
+        at = tuple(int(i) for i in np.argwhere(~np.isfinite(got))[0])
+        return Outcome(False, f"{what}: {got[at]} at {at} where nablab gives {want[at]:.4g}")
+    gap = np.abs(got - want)
+    where = np.unravel_index(int(np.nanargmax(np.where(np.isnan(gap), np.inf, gap))), gap.shape)
+    return Outcome(False, f"{what}: differs from nablab's by up to {np.nanmax(gap):.3g} "
+                          f"(at {tuple(int(i) for i in where)}: {got[where]:.4g} instead of {want[where]:.4g})")
+
+
+def run(call, what: str) -> Outcome | object:
+    """call(), or an Outcome saying what went wrong when it raises (a wrong choice may not run)."""
+    try:
+        with np.errstate(all="ignore"):
+            return call()
+    except Exception as e:                                    # the learner's code: anything can happen
+        return Outcome(False, f"{what}: raises {type(e).__name__}: {str(e)[:120]}")
+
+
+# -- optimizers: the book's update(params, grads) against nablab's, over several steps --------------
+
+def quadratic_grads(params: dict) -> dict:
+    """∇ of f(w) = Σ ½ a w² + b w with fixed a, b: gradients that depend on where w is."""
+    return {k: np.linspace(0.5, 3, v.size).reshape(v.shape) * v + 0.3 for k, v in params.items()}
+
+
+def prove_optimizer(ns: dict, check: dict, steps: int = 5) -> Outcome:
+    cls = ns.get(check["define"])
+    if cls is None:
+        return Outcome(False, f"the code defines no {check['define']}")
+    rng = np.random.default_rng(0)
+    start = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    theirs = {k: v.copy() for k, v in start.items()}
+    opt = run(lambda: cls(**check.get("args", {})), f"{check['define']}(...)")
+    if isinstance(opt, Outcome):
+        return opt
+    ours = {k: Parameter(v.copy(), k) for k, v in start.items()}   # Parameters
+    ref = optim.create(check["nablab"], list(ours.values()), **check.get("nablab_args", {}))
+    for step in range(1, steps + 1):
+        grads = quadratic_grads(theirs)
+        done = run(lambda: opt.update(theirs, grads), f"update at step {step}")
+        if isinstance(done, Outcome):
+            return done
+        for k, p in ours.items():
+            p.grad[...] = quadratic_grads({k: p.data})[k]
+        ref.step()
+        for k, p in ours.items():
+            # rtol 1e-4: the book's Adam adds ε to √v before the bias correction, PyTorch's after
+            out = differs(theirs[k], p.data, f"after {step} step(s), params['{k}']", rtol=1e-4, atol=1e-7)
+            if not out.ok:
+                return out
+    return Outcome(True, f"{steps} steps equal nablab's {type(ref).__name__}")
+
+
+# -- functions: a filled-in function against nablab's layer or formula --------------------------
+
+def _rng():
+    return np.random.default_rng(1)
+
+
+def softmax_loss_backward(f) -> Outcome:
+    scores = _rng().standard_normal((4, 3))
+    t = np.eye(3)[[0, 2, 1, 2]]
+    loss = layers.SoftmaxCrossEntropy()
+    loss.forward(scores, t)
+    got = run(lambda: f(softmax(scores), t), "f(y, t)")
+    return got if isinstance(got, Outcome) else differs(got, loss.backward(), "dx")
+
+
+def _linear_case():
+    rng = _rng()
+    lin = layers.Linear(3, 2, dtype=np.float64, rng=0)
+    x, dout = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    lin.forward(x)
+    dx = lin.backward(dout)
+    return lin, x, dout, dx
+
+
+def affine_dw(f) -> Outcome:
+    lin, x, dout, _ = _linear_case()
+    got = run(lambda: f(x, lin.W.data, dout), "f(x, W, dout)")
+    return got if isinstance(got, Outcome) else differs(got, lin.W.grad, "dW")
+
+
+def affine_dx(f) -> Outcome:
+    lin, x, dout, dx = _linear_case()
+    got = run(lambda: f(x, lin.W.data, dout), "f(x, W, dout)")
+    return got if isinstance(got, Outcome) else differs(got, dx, "dx")
+
+
+def layer_backward(layer, x, dout):
+    layer.forward(x)
+    return layer.backward(dout)
+
+
+def relu_backward(f) -> Outcome:
+    x, dout = _rng().standard_normal((4, 5)), _rng().standard_normal((4, 5)) + 2
+    got = run(lambda: f(x, dout.copy()), "f(x, dout)")
+    return got if isinstance(got, Outcome) else differs(got, layer_backward(layers.ReLU(), x, dout), "dx")
+
+
+def sigmoid_backward(f) -> Outcome:
+    x, dout = _rng().standard_normal((4, 5)), _rng().standard_normal((4, 5))
+    got = run(lambda: f(x, dout), "f(x, dout)")
+    return got if isinstance(got, Outcome) else differs(got, layer_backward(layers.Sigmoid(), x, dout), "dx")
+
+
+def _std_of(f, name: str, want) -> Outcome:
+    for n in (50, 200, 784):
+        got = run(lambda: f(n), f"f({n})")
+        if isinstance(got, Outcome):
+            return got
+        sample = want((n, 4000), rng=0, dtype=np.float64)
+        out = differs(got, float(sample.std()), f"the std for n = {n} (nablab's {name} draws std "
+                                                  f"{float(sample.std()):.4f})", rtol=0.03)
+        if not out.ok:
+            return out
+    return Outcome(True, f"the std of nablab's {name} for n = 50, 200, 784")
+
+
+def xavier_std(f) -> Outcome:
+    return _std_of(f, "xavier", init.xavier)
+
+
+def he_std(f) -> Outcome:
+    return _std_of(f, "he", init.he)
+
+
+def batchnorm_forward(f) -> Outcome:
+    x = _rng().standard_normal((6, 3)) * 3 + 1
+    bn = layers.BatchNorm(3, eps=1e-7, dtype=np.float64)
+    got = run(lambda: f(x, 1e-7), "f(x, eps)")
+    return got if isinstance(got, Outcome) else differs(got, bn.forward(x), "xn")
+
+
+def batchnorm_backward(f) -> Outcome:
+    rng = _rng()
+    x, dout = rng.standard_normal((6, 3)) * 2, rng.standard_normal((6, 3))
+    bn = layers.BatchNorm(3, eps=1e-7, dtype=np.float64)
+    bn.gamma.data[...] = [0.5, 2.0, -1.0]
+    want = layer_backward(bn, x, dout)
+    got = run(lambda: f(x, bn.gamma.data.copy(), dout, 1e-7), "f(x, gamma, dout, eps)")
+    return got if isinstance(got, Outcome) else differs(got, want, "dx")
+
+
+def _penalty_grad(f, reg) -> Outcome:
+    W, dW = _rng().standard_normal((3, 4)), _rng().standard_normal((3, 4))
+    p = Parameter(W.copy(), "W", is_weight=True)
+    p.grad[...] = dW
+    reg.add_gradient([p])
+    got = run(lambda: f(W, dW, reg.lam), "f(W, dW, lam)")
+    return got if isinstance(got, Outcome) else differs(got, p.grad, "the gradient")
+
+
+def l2_gradient(f) -> Outcome:
+    return _penalty_grad(f, optim.L2(0.1))
+
+
+def l1_gradient(f) -> Outcome:
+    return _penalty_grad(f, optim.L1(0.1))
+
+
+def dropout_keep_share(f) -> Outcome:
+    ratio = 0.3
+    x = np.ones((200, 500))
+    got = run(lambda: f(x, ratio), "f(x, dropout_ratio)")
+    if isinstance(got, Outcome):
+        return got
+    kept = float(np.mean(np.asarray(got) != 0))
+    drop = layers.Dropout(ratio, inverted=False, rng=0)
+    want = float(np.mean(drop.forward(x) != 0))
+    return differs(kept, want, f"the share of units kept ({kept:.3f}; nablab's Dropout({ratio}) keeps "
+                               f"{want:.3f})", rtol=0.02)
+
+
+def dropout_test(f) -> Outcome:
+    x = _rng().standard_normal((4, 5))
+    drop = layers.Dropout(0.3, inverted=False).eval()
+    got = run(lambda: f(x, 0.3), "f(x, dropout_ratio)")
+    return got if isinstance(got, Outcome) else differs(got, drop.forward(x), "the test-time output")
+
+
+def conv_output_size(f) -> Outcome:
+    for h, k, s, p in ((28, 5, 1, 0), (7, 3, 2, 1), (32, 3, 1, 1), (10, 4, 3, 2)):
+        conv = layers.Conv2d(1, 1, k, stride=s, padding=p, rng=0)
+        want = conv.forward(np.zeros((1, 1, h, h), np.float32)).shape[2]
+        got = run(lambda: f(h, k, s, p), f"f(H={h}, FH={k}, S={s}, P={p})")
+        if isinstance(got, Outcome):
+            return got
+        if got != want:
+            return Outcome(False, f"for H={h}, FH={k}, S={s}, P={p} it gives {got}; a real Conv2d outputs {want}")
+    return Outcome(True, "equal to a real Conv2d's output size in 4 cases")
+
+
+def max_pool_backward(f) -> Outcome:
+    x = np.array([[[[0.3, 1.2], [-0.5, 0.9]]]])
+    dout = np.array([[[[2.0]]]])
+    want = layer_backward(layers.MaxPool2d(2), x, dout)
+    got = run(lambda: f(x.reshape(-1), 2.0), "f(x, dout)")
+    return got if isinstance(got, Outcome) else differs(np.asarray(got).reshape(x.shape), want, "dx")
+
+
+FUNCTIONS = {f.__name__: f for f in (
+    softmax_loss_backward, affine_dw, affine_dx, relu_backward, sigmoid_backward, xavier_std, he_std,
+    batchnorm_forward, batchnorm_backward, l2_gradient, l1_gradient, dropout_keep_share, dropout_test,
+    conv_output_size, max_pool_backward)}
+
+
+def prove_function(ns: dict, check: dict) -> Outcome:
+    fn = ns.get(check["define"])
+    if not callable(fn):
+        return Outcome(False, f"the code defines no function {check['define']}")
+    return FUNCTIONS[check["reference"]](fn)
+
+
+def im2col_layout(f) -> Outcome:
+    rng = _rng()
+    for shape, k, s, p in (((2, 3, 5, 5), 3, 1, 1), ((1, 2, 4, 4), 2, 2, 0), ((3, 1, 6, 6), 3, 2, 1)):
+        x = rng.standard_normal(shape)
+        got = run(lambda: f(x, k, k, s, p), f"im2col(x {shape}, {k}, {k}, stride={s}, pad={p})")
+        if isinstance(got, Outcome):
+            return got
+        out = differs(got, im2col(x, k, k, s, p), f"im2col of x {shape} ({k}×{k}, stride {s}, pad {p})")
+        if not out.ok:
+            return out
+    return Outcome(True, "equal to nablab's im2col (the course's layout) in 3 cases")
+
+
+FUNCTIONS["im2col_layout"] = im2col_layout
+
+
+def same_updates(cls_a, cls_b, args: dict, steps: int = 5) -> bool:
+    """Whether two book-style optimizers move the same parameters the same way (a learner's class
+    against a known mistake's)."""
+    rng = np.random.default_rng(0)
+    a = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    b = {k: v.copy() for k, v in a.items()}
+    try:
+        opt_a, opt_b = cls_a(**args), cls_b(**args)
+        with np.errstate(all="ignore"):
+            for _ in range(steps):
+                opt_a.update(a, quadratic_grads(a))
+                opt_b.update(b, quadratic_grads(b))
+    except Exception:
+        return False
+    return all(np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12) for k in a)

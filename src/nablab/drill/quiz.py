@@ -1,0 +1,133 @@
+"""`nablab drill`: the terminal quiz. Questions missed last time come first; every answer is saved
+at once (XDG data dir, JSON lines, written atomically), so Ctrl-C or EOF loses nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..files import atomic_write
+from .bank import BLANK, Question, outcome
+
+WORDS = {
+    "ja": {"right": "正解！", "wrong": "不正解。正解は ({answer})", "prompt": "答え ({letters}、q で終了): ",
+           "score": "{right} / {total} 問正解", "stopped": "中断しました（ここまでの記録は保存済み）",
+           "runs": "({letter}) を実行すると: {detail}", "blank": "（空欄）"},
+    "en": {"right": "Right!", "wrong": "Wrong. The answer is ({answer})", "prompt": "Answer ({letters}, q to quit): ",
+           "score": "{right} / {total} right", "stopped": "Stopped (every answer so far is saved)",
+           "runs": "Run with ({letter}): {detail}", "blank": "(blank)"},
+}
+
+
+def progress_file() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "nablab" / "drill-progress.jsonl"
+
+
+def history() -> dict[str, bool]:
+    """{question id: whether its last answer was right}; unreadable lines are skipped."""
+    path, last = progress_file(), {}
+    if not path.exists():
+        return last
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+            last[str(entry["id"])] = bool(entry["right"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return last
+
+
+def record(q: Question, letter: str, right: bool) -> None:
+    path = progress_file()
+    old = path.read_bytes() if path.exists() else b""
+    line = json.dumps({"id": q.id, "answer": letter, "right": right,
+                       "time": time.strftime("%Y-%m-%d %H:%M:%S")}, ensure_ascii=False)
+    atomic_write(path, lambda f: f.write(old + line.encode("utf-8") + b"\n"))
+
+
+def select(questions: list[Question], section: str | None, n: int | None, seed: int | None) -> list[Question]:
+    """The questions of ``section`` (all sections when None): missed last time first, then new ones,
+    then those answered right; shuffled within each group by ``seed``."""
+    if section is not None:
+        sections = sorted({q.section for q in questions})
+        if section not in sections:
+            raise ConfigError(f"drill: unknown section {section!r}; expected one of {sections}")
+        questions = [q for q in questions if q.section == section]
+    if n is not None and n < 1:
+        raise ConfigError(f"drill: --n must be >= 1; got {n}")
+    rng, last = random.Random(seed), history()
+    groups = [[q for q in questions if last.get(q.id) is False], [q for q in questions if q.id not in last],
+              [q for q in questions if last.get(q.id) is True]]
+    for group in groups:
+        rng.shuffle(group)
+    ordered = [q for group in groups for q in group]
+    return ordered[:n] if n else ordered
+
+
+def show(q: Question, lang: str, number: int, total: int, out, color: bool) -> None:
+    print(f"\n[{number}/{total}] {q.section_name[lang]} — {q.title[lang]}  ({q.id})", file=out)
+    print(q.text[lang], file=out)
+    if q.code:
+        blank = "\033[7m (ア) \033[0m" if color else " (ア) "
+        print(q.code.strip("\n").replace(BLANK, blank), file=out)
+    for letter in q.letters:
+        print(f"  {letter}) {q.shown(letter, lang)}", file=out)
+
+
+def judge(q: Question, letter: str, lang: str, out) -> bool:
+    w = WORDS[lang]
+    right = letter == q.answer
+    print(w["right"] if right else w["wrong"].format(answer=q.answer), file=out)
+    print(q.explanation[lang], file=out)
+    if not right:
+        result = outcome(q, letter)
+        if result is not None:
+            print(w["runs"].format(letter=letter, detail=result.detail), file=out)
+    record(q, letter, right)
+    return right
+
+
+def play(questions: list[Question], lang: str, answers: list[str] | None = None,
+         read=input, out=None) -> tuple[int, int]:
+    """Ask each question; ``answers`` (letters) instead of reading from the terminal. Returns
+    (right, asked). Ctrl-C, EOF or "q" stop the quiz; what was answered is kept."""
+    w, right, asked = WORDS[lang], 0, 0
+    out = sys.stdout if out is None else out
+    color = answers is None and out.isatty()
+    if answers is not None and len(answers) > len(questions):
+        raise ConfigError(f"drill: {len(answers)} answers for {len(questions)} questions")
+    total = len(questions) if answers is None else len(answers)
+    for i, q in enumerate(questions[:total]):
+        show(q, lang, i + 1, total, out, color)
+        if answers is not None:
+            letter = answers[i].strip().lower()
+            if len(letter) != 1 or letter not in q.letters:
+                raise ConfigError(f"drill: answer {i + 1} must be one of {list(q.letters)}; got {letter!r}")
+        else:
+            letter = ask(q, w, read)
+            if letter is None:
+                print(w["stopped"], file=out)
+                break
+        asked += 1
+        right += judge(q, letter, lang, out)
+    print("\n" + w["score"].format(right=right, total=asked), file=out)
+    return right, asked
+
+
+def ask(q: Question, w: dict, read) -> str | None:
+    """A valid letter from the learner, or None to stop (q, Ctrl-C, end of input)."""
+    while True:
+        try:
+            text = read(w["prompt"].format(letters="/".join(q.letters))).strip().lower()
+        except (EOFError, KeyboardInterrupt):
+            return None
+        if text == "q":
+            return None
+        if len(text) == 1 and text in q.letters:
+            return text

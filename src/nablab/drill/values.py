@@ -1,0 +1,65 @@
+"""Numeric answers, computed by nablab: a real layer's output shape, a real model's parameter
+count, a derivative evaluated on a grid — never typed into the bank."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import layers, models, optim
+from ..im2col import im2col
+from ..parameter import Parameter
+from .proofs import Outcome, layer_backward
+
+
+def parameter_count(model) -> int:
+    return int(sum(p.data.size for p in model.parameters()))
+
+
+def conv_out(h, k, s, p) -> int:
+    return layers.Conv2d(1, 1, k, stride=s, padding=p, rng=0).forward(np.zeros((1, 1, h, h), np.float32)).shape[2]
+
+
+def sigmoid_derivative_max() -> float:
+    x = np.linspace(-6, 6, 12001)
+    return round(float(layer_backward(layers.Sigmoid(), x[None, :], np.ones((1, x.size))).max()), 6)
+
+
+def chain_rule(x: float, y: float) -> float:
+    """dz/dx for z = t², t = x + y, by central differences (the confirmation test's example)."""
+    z = lambda a: (a + y) ** 2                                                # noqa: E731
+    return round((z(x + 1e-6) - z(x - 1e-6)) / 2e-6, 6)
+
+
+VALUES = {
+    "mlp_params": lambda n_in, hidden, n_out: parameter_count(models.mlp(n_in, list(hidden), n_out, rng=0)),
+    "simple_convnet_params": lambda: parameter_count(models.simple_convnet(rng=0)),
+    "lenet_params": lambda: parameter_count(models.lenet(rng=0)),
+    "conv_params": lambda c_in, c_out, k: parameter_count(layers.Conv2d(c_in, c_out, k, rng=0)),
+    "conv_output_size": conv_out,
+    "pool_output_size": lambda h, k, s: layers.MaxPool2d(k, stride=s).forward(np.zeros((1, 1, h, h))).shape[2],
+    "im2col_rows": lambda n, c, h, k, s, p: im2col(np.zeros((n, c, h, h)), k, k, s, p).shape[0],
+    "im2col_cols": lambda n, c, h, k, s, p: im2col(np.zeros((n, c, h, h)), k, k, s, p).shape[1],
+    "flatten_size": lambda *shape: layers.Flatten().forward(np.zeros((1, *shape))).shape[1],
+    "gap_size": lambda *shape: layers.GlobalAvgPool2d().forward(np.zeros((1, *shape))).shape[1],
+    "sigmoid_derivative_max": sigmoid_derivative_max,
+    "chain_rule": chain_rule,
+    "l2_penalty": lambda lam, *w: optim.L2(lam).penalty([Parameter(np.asarray(w, dtype=float), "W",
+                                                                   is_weight=True)]),
+    "sigmoid_chain": lambda depth: round(sigmoid_derivative_max() ** depth, 12),
+}
+
+
+def compute_value(check: dict) -> float:
+    return float(VALUES[check["value"]](*check.get("args", [])))
+
+
+def prove_value(choice: str, check: dict) -> Outcome:
+    value = compute_value(check)
+    try:
+        given = float(choice)
+    except ValueError:
+        return Outcome(False, f"{choice!r} is not a number")
+    ok = math.isclose(given, value, rel_tol=1e-6, abs_tol=1e-12)
+    return Outcome(ok, f"nablab computes {value:g}" + ("" if ok else f", not {given:g}"))

@@ -1,0 +1,254 @@
+"""`nablab drill`: the bank is proven (and a planted bad question is caught), the quiz asks and
+records, --answers scores, --list, --export (in headless Chromium), --code/--grade, bad input."""
+
+import json
+import re
+import shutil
+from collections import Counter
+
+import pytest
+
+from nablab.cli import main
+from nablab.drill import bank, grade, quiz
+from nablab.errors import NablabError
+from helpers import run_chromium
+
+
+@pytest.fixture(autouse=True)
+def own_progress(tmp_path, monkeypatch):
+    """Each test keeps its drill progress in its own XDG data folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+def test_the_bank_is_proven(capsys):
+    questions = bank.load()
+    sections = Counter(q.section for q in questions)
+    assert len(questions) >= 40 and min(sections.values()) >= 5 and len(sections) == 6, sections
+    assert main(["drill", "--check-bank"]) == 0
+    assert "every code and numeric answer proven" in capsys.readouterr().out
+
+
+PLANTED = '''
+section = "x"
+name = { ja = "試験", en = "Test" }
+
+[[question]]
+id = "planted"
+kind = "code"
+title = { ja = "SGD", en = "SGD" }
+text = { ja = "？", en = "?" }
+code = """
+class SGD:
+    def __init__(self, lr=0.01):
+        self.lr = lr
+    def update(self, params, grads):
+        for key in params:
+            params[key] -= ____
+"""
+choices = ["self.lr * grads[key]", "grads[key] * self.lr", "grads[key]"]
+answer = "a"
+explanation = { ja = "w ← w − ηg", en = "w ← w − ηg" }
+check = { kind = "optimizer", define = "SGD", args = { lr = 0.1 }, nablab = "sgd", nablab_args = { lr = 0.1 } }
+'''
+
+
+def test_a_planted_distractor_that_is_correct_fails_the_check(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "x.toml").write_text(PLANTED, encoding="utf-8")
+    problems = bank.verify(bank.load(folder))
+    assert len(problems) == 1
+    assert re.fullmatch(r"planted: the distractor \([abc]\) 'grads\[key\] \* self.lr' passes: 5 steps equal "
+                        r"nablab's SGD", problems[0]), problems
+    monkeypatch.setattr(bank, "BANK", folder)
+    assert main(["drill", "--check-bank"]) == 1
+    assert "PROBLEM planted: the distractor (" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("change, message", [
+    (('answer = "a"', 'answer = "z"'), r"x.toml: question 1 \(planted\): answer must be one of the letters"),
+    (('kind = "code"', 'kind = "essay"'), "kind must be one of"),
+    (('nablab = "sgd"', 'nablab = "sgdx"'), "check must name a known proof"),
+    (("    def __init__", "    def __init__ ____"), "exactly one blank"),
+    (('section = "x"', 'section = 3'), "x.toml: section must be a non-empty string"),
+    (("[[question]]", "[[question]"), "not a readable TOML bank file"),
+])
+def test_a_malformed_bank_file_names_the_file_and_field(change, message, tmp_path):
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "x.toml").write_text(PLANTED.replace(*change), encoding="utf-8")
+    with pytest.raises(NablabError, match=message):
+        bank.load(folder)
+
+
+def wrong_letter(q):
+    return next(letter for letter in q.letters if letter != q.answer)
+
+
+def test_answers_score_and_record_then_missed_come_first(capsys):
+    first = quiz.select(bank.load(), "4", 3, seed=1)          # section 4: code and numeric only
+    answers = [first[0].answer, wrong_letter(first[1]), first[2].answer]
+    assert main(["drill", "--section", "4", "--seed", "1", "--answers", ",".join(answers), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "2 / 3 right" in out and f"Wrong. The answer is ({first[1].answer})" in out
+    assert f"Run with ({answers[1]}):" in out                # what the wrong choice does when run
+    lines = [json.loads(x) for x in quiz.progress_file().read_text().splitlines()]
+    assert [x["right"] for x in lines] == [True, False, True]
+    missed = lines[1]["id"]
+    again = quiz.select(bank.load(), "4", None, seed=5)
+    assert again[0].id == missed                              # missed last time: asked first
+    assert {q.id for q in again[-2:]} == {lines[0]["id"], lines[2]["id"]}   # right ones last
+
+
+def test_interactive_quiz_reads_letters_and_stops_cleanly_on_eof():
+    questions = quiz.select(bank.load(), "flow", 3, seed=0)
+    typed = iter(["x", "", questions[0].answer])              # two invalid inputs, then a letter
+
+    def read(prompt):
+        try:
+            return next(typed)
+        except StopIteration:
+            raise EOFError from None
+
+    class Out(list):
+        def write(self, s):
+            self.append(s)
+
+        def isatty(self):
+            return False
+
+        def flush(self):
+            pass
+    out = Out()
+    assert quiz.play(questions, "ja", read=read, out=out) == (1, 1)
+    text = "".join(out)
+    assert "正解！" in text and "中断しました" in text and "1 / 1 問正解" in text
+    assert len(quiz.progress_file().read_text().splitlines()) == 1     # kept after the stop
+
+
+def test_ctrl_c_in_the_quiz_keeps_progress():
+    questions = quiz.select(bank.load(), "3", 2, seed=0)
+    answers = iter([questions[0].answer])
+
+    def read(prompt):
+        for a in answers:
+            return a
+        raise KeyboardInterrupt
+    import io
+    assert quiz.play(questions, "en", read=read, out=io.StringIO()) == (1, 1)
+    assert json.loads(quiz.progress_file().read_text())["right"] is True
+
+
+def test_list_is_tab_separated(capsys):
+    assert main(["drill", "--list", "--lang", "en"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == len(bank.load()) and all(len(r) == 4 for r in rows)
+    assert ["s2-momentum", "2", "code", "The Momentum update"] in rows
+
+
+def test_export_sheet_in_headless_chromium(tmp_path):
+    sheet = tmp_path / "sheet.html"
+    assert main(["drill", "--export", str(sheet), "--lang", "en"]) == 0
+    html = sheet.read_text(encoding="utf-8")
+    n = len(bank.load())
+    assert f"Q{n}." in html and "Answers and explanations" in html
+    result = run_chromium(["--dump-dom", sheet.as_uri()], tmp_path)
+    assert result.returncode == 0 and f"Q{n}." in result.stdout, result.stderr[-500:]
+    assert re.search(r"<h3[^>]*>Q1\.", result.stdout).start() < \
+        re.search(r"<h2[^>]*>Answers and explanations", result.stdout).start()
+
+
+SOLUTIONS = {
+    "adagrad": ('''
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {k: np.zeros_like(v) for k, v in params.items()}
+        for key in params:
+            self.h[key] += grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+''', '''
+    def update(self, params, grads):
+        for key in params:
+            h = grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(h) + 1e-7)
+''', "h is reset at every step"),
+    "momentum": ('''
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {k: np.zeros_like(v) for k, v in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
+''', '''
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {k: np.zeros_like(v) for k, v in params.items()}
+        for key in params:
+            self.v[key] = self.momentum * self.v[key] + self.lr * grads[key]
+            params[key] += self.v[key]
+''', "the step's sign is flipped"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SOLUTIONS))
+def test_code_then_grade_right_and_wrong(name, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["drill", "--code", name]) == 0
+    path = tmp_path / f"{name}.py"
+    skeleton = path.read_text()
+    assert main(["drill", "--grade", str(path)]) == 1                 # not written yet
+    assert "NotImplementedError" in capsys.readouterr().out
+    right, wrong, mistake = SOLUTIONS[name]
+    body = skeleton[:skeleton.index("    def update")]
+    path.write_text(body + right)
+    assert main(["drill", "--grade", str(path)]) == 0
+    assert "passed" in capsys.readouterr().out
+    path.write_text(body + wrong)
+    assert main(["drill", "--grade", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "differs from nablab's by up to" in out and mistake in out
+
+
+def test_function_exercises_grade(tmp_path):
+    for name, body in (("im2col", "from nablab.im2col import im2col\n"),
+                       ("dropout", "def train_forward(x, r):\n    return x * (np.random.rand(*x.shape) > r)\n\n"
+                                   "def test_forward(x, r):\n    return x * (1 - r)\n")):
+        path = grade.write_skeleton(name, tmp_path / f"{name}.py")
+        header = path.read_text().split("# exercise:")[0]
+        path.write_text(f"{header}# exercise: {name}\n{body}")
+        passed, lines = grade.grade(path)
+        assert passed, lines
+
+
+@pytest.mark.parametrize("args, message", [
+    (["drill", "--section", "9"], "unknown section '9'"),
+    (["drill", "--n", "0"], "--n must be >= 1"),
+    (["drill", "--section", "2", "--answers", "a,z"], "answer 2 must be one of"),
+    (["drill", "--code", "nope"], "unknown exercise 'nope'"),
+    (["drill", "--export", "{tmp}/sheet.txt"], "expects a .html file name"),
+    (["drill", "--list", "--check-bank"], "choose one of"),
+    (["drill", "--grade", "{tmp}/missing.py"], "cannot read"),
+    (["drill", "--grade", "{tmp}/plain.py"], "names no exercise"),
+    (["drill", "--grade", "{tmp}/broken.py"], None),
+])
+def test_bad_input_is_one_clear_line(args, message, tmp_path, capsys):
+    (tmp_path / "plain.py").write_text("x = 1\n")
+    (tmp_path / "broken.py").write_text("# exercise: adagrad\nclass AdaGrad(:\n")
+    code = main([a.format(tmp=tmp_path) for a in args])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    if message is None:                       # a file that does not even parse: graded as failing
+        assert code == 1 and "the code does not run: SyntaxError" in captured.out
+    else:
+        assert code == 2 and message in captured.err, captured.err
+
+
+def test_wrong_name_defined_is_said(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("# exercise: momentum\nclass Momentun:\n    pass\n")
+    passed, lines = grade.grade(path)
+    assert not passed and "the code defines no Momentum" in lines[0]
+
+
+def test_bank_files_are_in_the_package():
+    assert shutil.os.path.isdir(bank.BANK) and len(list(bank.BANK.glob("*.toml"))) == 6
