@@ -252,3 +252,19 @@ def test_wrong_name_defined_is_said(tmp_path):
 
 def test_bank_files_are_in_the_package():
     assert shutil.os.path.isdir(bank.BANK) and len(list(bank.BANK.glob("*.toml"))) == 6
+
+
+def test_the_command_reads_stdin_and_quits_on_q(tmp_path):
+    """`nablab drill` as a learner runs it, answers typed on stdin (bounded by a timeout)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    q = quiz.select(bank.load(), "5", 1, seed=3)[0]
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"))
+    result = subprocess.run([str(Path(sys.executable).with_name("nablab")), "drill", "--section", "5",
+                             "--seed", "3", "--lang", "en"], input=f"{q.answer}\nq\n", capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Right!" in result.stdout and "Stopped (every answer so far is saved)" in result.stdout
+    assert "1 / 1 right" in result.stdout
