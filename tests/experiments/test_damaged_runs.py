@@ -17,14 +17,6 @@ H = "history/two-layer/seed0.json"
 CK = "checkpoints/two-layer/seed0/checkpoint.npz"
 
 
-@pytest.fixture(scope="module")
-def finished(tmp_path_factory):
-    out = tmp_path_factory.mktemp("base") / "run"
-    assert main(["run", "two-layer-net", "--quick", "--quiet", "--set", "train.iters=40",
-                 "--set", "train.eval_every=20", "--out", str(out)]) == 0
-    return out
-
-
 def copy_of(finished, tmp_path, *, unfinished: bool):
     run = tmp_path / "run"
     shutil.copytree(finished, run)

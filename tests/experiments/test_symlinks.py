@@ -12,14 +12,6 @@ from nablab.experiments.runner import ensure_runs
 from nablab.report.runs import Run
 
 
-@pytest.fixture(scope="module")
-def finished(tmp_path_factory):
-    out = tmp_path_factory.mktemp("base") / "run"
-    assert main(["run", "two-layer-net", "--quick", "--quiet", "--set", "train.iters=40",
-                 "--set", "train.eval_every=20", "--out", str(out)]) == 0
-    return out
-
-
 @pytest.fixture
 def outside(tmp_path):
     """A folder outside the run with a file a link may point at ("secret")."""
