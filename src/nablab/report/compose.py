@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
 from . import day3
-from .runs import Run, course_text, mean_std
+from .runs import Run, best_of, course_text, depth_without_bn, dg_share, mean_std, regularised_verdict
 from .text import TEXT
 
 
@@ -102,7 +102,7 @@ def section1(T, runs, checks):
                                           "batch-norm"))
     share = vg.majority_share()
     sg = vg.acc("sigmoid-gauss")
-    best = max(vg.variants, key=lambda v: v["test_acc"] or 0)
+    best, best_note = best_of(T, vg.variants)
     panels = {(p["activation"], str(p["init"])): p for p in ih.results["panels"]}
     sig1, sig001 = panels[("sigmoid", "1.0")], panels[("sigmoid", "0.01")]
     sigx = panels[("sigmoid", "xavier")]
@@ -125,16 +125,16 @@ def section1(T, runs, checks):
         Heading(3, T["discussion"]),
         Paragraph(T["vg_disc"].format(
             sg=sg, share_note=share_note, rg=vg.acc("relu-gauss"), sx=vg.acc("sigmoid-xavier"),
-            rh=vg.acc("relu-he"), best=best["label"], best_acc=best["test_acc"],
+            rh=vg.acc("relu-he"), best=best["label"], best_acc=mean_std(best), best_note=best_note,
             sg_ratio=grad_ratio(vg, "sigmoid-gauss"),
             deep_course=vg.acc("relu-xavier-10-course-code"), deep_all=vg.acc("relu-xavier-10-all-layers"))),
         Paragraph(T["init_disc"].format(sat=sig1["layers"][-1]["saturated"],
                                     small_std=sig001["layers"][-1]["std"],
-                                    xavier_std=sigx["layers"][-1]["std"])),
+                                    xavier_std=sigx["layers"][-1]["std"], xavier_first=sigx["layers"][0]["std"])),
         Paragraph(T["depth_disc"].format(
             sig_ratio=s["grad_norm_init"][0] / s["grad_norm_init"][-1], sig_acc=s["test_acc"],
             sig_bn_ratio=s_bn["grad_norm_init"][0] / s_bn["grad_norm_init"][-1],
-            sig_bn_acc=s_bn["test_acc"])),
+            sig_bn_acc=s_bn["test_acc"], depth_verdict=depth_without_bn(T, nets, share=dg_share(dg)))),
         Paragraph(T["bn_disc"].format(course=bn.acc("bn-course-code"),
                                   all=bn.acc("bn-all"), nobn=bn.acc("no-bn"),
                                   iters=bn.variant("no-bn")["iters"], bn_range=bn_range,
@@ -173,6 +173,8 @@ def section3(T, runs, checks):
     for key, variant in keys.items():
         nums[f"{key}_train"], nums[f"{key}_test"] = of.acc(variant, "train_acc"), of.acc(variant)
         nums[f"{key}_gap"] = nums[f"{key}_train"] - nums[f"{key}_test"]
+    nums["l1_std"] = of.variant("l1").get("test_acc_std") or 0.0
+    nums["of_lesson"] = T[regularised_verdict(of, ("none", "l2", "dropout"))].format(**nums)
     c = checks
     rows = "; ".join(f"λ={lam:g}: ‖w‖={norm:.3f}" for lam, _, norm in c["ridge"]["rows"])
     lasso = {k: "(" + ", ".join(f"{x:.3f}" for x in v) + ")" for k, v in c["lasso"].items()}
@@ -207,7 +209,7 @@ def section4(T, runs, checks):
             Paragraph(T["speed_disc"].format(shape=shape, naive=by["naive loops"]["seconds"] * 1e3,
                                          book=by["book (kernel-offset loop)"]["seconds"] * 1e3,
                                          fast=by["sliding windows"]["seconds"] * 1e3,
-                                         equal=all(x["equal"] for x in rows))),
+                                         equal=T["equal_yes" if all(x["equal"] for x in rows) else "equal_no"])),
             Paragraph(T["simple_disc"].format(test=v["test_acc"], train=v["train_acc"], iters=v["iters"],
                                           seconds=v["wall_time_s"])),
             Heading(3, T["tests"]),
@@ -234,7 +236,10 @@ def section5(T, runs):
                 deep=d["test_acc"], deep_iters=d["iters"], deep_seconds=d["wall_time_s"],
                 lenet=lenet.acc("lenet"),
                 flat=alex.acc("flatten"), flat_params=alex.variant("flatten")["parameters"],
-                gap=alex.acc("gap"), gap_params=alex.variant("gap")["parameters"]))]
+                gap=alex.acc("gap"), gap_params=alex.variant("gap")["parameters"],
+                alex_iters=alex.variant("gap")["iters"],
+                cut=1 - alex.variant("gap")["parameters"] / alex.variant("flatten")["parameters"],
+                gap_verdict=T["gap_lower" if alex.acc("gap") < alex.acc("flatten") else "gap_higher"]))]
 
 
 def course_comparison(T, runs) -> list:

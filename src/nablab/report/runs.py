@@ -60,3 +60,42 @@ def mean_std(v: dict, key: str = "test_acc") -> str:
     if v[key] is None:
         return "—"
     return f"{v[key]:.4f}" + (f" ± {v[key + '_std']:.4f}" if v["seeds"] > 1 else "")
+
+
+def best_of(T: dict, variants: list[dict]) -> tuple[dict, str]:
+    """The variant with the highest mean test accuracy, and a note saying whether the seeds separate it
+    from the next (more than two standard deviations apart) or not ("within noise")."""
+    ranked = sorted(variants, key=lambda v: v["test_acc"] or 0, reverse=True)
+    best, second = ranked[0], ranked[1]
+    noise = 2 * max(best.get("test_acc_std") or 0, second.get("test_acc_std") or 0)
+    key = "best_separated" if best["test_acc"] - (second["test_acc"] or 0) > noise else "best_within_noise"
+    return best, T[key].format(second=second["label"], second_acc=mean_std(second))
+
+
+def depth_without_bn(T: dict, nets: dict, share: float) -> str:
+    """The sentence on depth-gradients' 10-layer sigmoid nets with Xavier and He, without BN: stuck at
+    the no-learning share (within 0.05) or not, with ‖∂L/∂W₁‖/‖∂L/∂W₁₀‖ at initialisation."""
+    values = {}
+    for short, init in (("sx", "xavier"), ("sh", "he")):
+        n = nets[("sigmoid", init, False)]
+        values[f"{short}_ratio"] = n["grad_norm_init"][0] / n["grad_norm_init"][-1]
+        values[f"{short}_acc"] = n["test_acc"]
+    stuck = max(values["sx_acc"], values["sh_acc"]) < share + 0.05
+    return T["depth_stuck" if stuck else "depth_learned"].format(**values)
+
+
+def dg_share(run: "Run") -> float:
+    """The no-learning accuracy of a run (its test set's majority share; 0.1 when not recorded)."""
+    return (run.results.get("dataset") or {}).get("majority_share", 0.1)
+
+
+def regularised_verdict(run: "Run", keys: tuple[str, str, str]) -> str:
+    """"of_lower" / "of_higher" / "of_noise": whether both regularised variants (keys[1:]) ended below or
+    above the unregularised one (keys[0]) by more than twice the largest seed spread."""
+    base, *regs = (run.variant(k) for k in keys)
+    noise = 2 * max(v.get("test_acc_std") or 0 for v in (base, *regs))
+    if all(v["test_acc"] < base["test_acc"] - noise for v in regs):
+        return "of_lower"
+    if all(v["test_acc"] > base["test_acc"] + noise for v in regs):
+        return "of_higher"
+    return "of_noise"

@@ -91,24 +91,35 @@ TEXT = {
     "s1_3_points": ["Batch normalisation standardises each unit over the mini-batch, x̂ = (x − μ)/√(σ² + ε), "
                     "then rescales, y = γx̂ + β, with γ and β learned. It keeps the inputs of every layer in a "
                     "good range whatever the initial weights, so training is faster and more stable, and it "
-                    "acts as a mild regulariser."],
+                    "acts as a mild regulariser (the course's claim; this report's runs do not test the latter). Its "
+                    "paper (Ioffe & Szegedy, 2015) was motivated by internal covariate shift: the distribution of "
+                    "each layer's inputs moving as the earlier layers' weights change. At inference the running "
+                    "averages collected in training replace the batch statistics."],
     "vg_caption_acc": "2_2_2: accuracy of each activation × initialisation (seed 0)",
     "vg_caption_grad": "2_2_2: gradient norm of each layer's weights at the first and last iteration",
     "vg_disc": ("sigmoid-gauss stayed at {sg:.4f}{share_note}: it never learned. ReLU with the same weights "
-                "reached {rg:.4f}, sigmoid-Xavier {sx:.4f}, and ReLU-He {rh:.4f}; the best variant was {best} "
-                "({best_acc:.4f}). At the first iteration the gradient of sigmoid-gauss's first layer was "
+                "reached {rg:.4f}, sigmoid-Xavier {sx:.4f}, and ReLU-He {rh:.4f}; the highest mean was {best} "
+                "({best_acc}){best_note}. At the first iteration the gradient of sigmoid-gauss's first layer was "
                 "{sg_ratio:.1e} times that of its last layer — the vanishing gradient, measured. The ten-layer "
                 "ReLU-Xavier net reached {deep_course:.4f} when only W1–W3 were updated, as the course code does, "
                 "and {deep_all:.4f} when every layer was trained."),
+    "best_within_noise": ", within noise of {second} ({second_acc}): the seeds do not separate them",
+    "best_separated": ", more than two standard deviations above the next, {second} ({second_acc})",
     "share_note": ", the share of the most frequent class ({share:.4f}) in the test set",
     "init_caption": "Activation distributions of a 5 × 100 net at initialisation, per layer",
     "init_disc": ("With std 1 the sigmoid outputs pile up at 0 and 1 ({sat:.0%} of the last layer's outputs "
                   "below 0.01 or above 0.99), where its derivative vanishes; with std 0.01 their spread in the "
-                  "last layer was only {small_std:.4f} (all units alike); Xavier kept a spread of {xavier_std:.3f}."),
+                  "last layer was only {small_std:.4f} (all units alike); with Xavier the spread fell from {xavier_first:.3f} in "
+                  "the first layer to {xavier_std:.3f} in the fifth: it narrows slowly instead of collapsing."),
     "depth_caption": "Gradient norm per layer of 10-layer nets, at initialisation and after training",
     "depth_disc": ("In a 10-layer sigmoid net with weights 0.01·randn, ‖∂L/∂W₁‖ was {sig_ratio:.1e} × ‖∂L/∂W₁₀‖ "
                    "and the net stayed at {sig_acc:.4f}; with batch normalisation the ratio became {sig_bn_ratio:.2f} "
-                   "and the test accuracy {sig_bn_acc:.4f}."),
+                   "and the test accuracy {sig_bn_acc:.4f}. {depth_verdict}"),
+    "depth_stuck": ("Xavier and He do not save the 10-layer sigmoid net without batch normalisation: their ratios "
+                    "were {sx_ratio:.1e} and {sh_ratio:.1e}, and both stayed at {sx_acc:.4f} / {sh_acc:.4f} — the "
+                    "right initialisation for sigmoid helps a 3-layer net (2_2_2) but not a 10-layer one."),
+    "depth_learned": ("Without batch normalisation the 10-layer sigmoid net with Xavier reached {sx_acc:.4f} and "
+                      "with He {sh_acc:.4f} (gradient ratios {sx_ratio:.1e} and {sh_ratio:.1e})."),
     "bn_caption": "2_3: batch normalisation, and BN vs no BN over initial weight scales",
     "bn_disc": ("The course's BN network (γ and β never updated, as in the notebook) reached {course:.4f}; training "
                 "γ and β too gave {all:.4f}; without BN the same net reached {nobn:.4f} in {iters} iterations. In "
@@ -167,7 +178,15 @@ TEXT = {
     "of_disc": ("Without regularisation the training accuracy reached {none_train:.4f} and the test accuracy "
                 "{none_test:.4f}: a gap of {none_gap:.3f}. L2 (λ 0.1) ended at {l2_train:.4f} / {l2_test:.4f} "
                 "(gap {l2_gap:.3f}), L1 (λ 0.005, lr 0.1) at {l1_train:.4f} / {l1_test:.4f}, dropout 0.15 at "
-                "{do_train:.4f} / {do_test:.4f} (gap {do_gap:.3f}), dropout + L1 at {dl_train:.4f} / {dl_test:.4f}."),
+                "{do_train:.4f} / {do_test:.4f} (gap {do_gap:.3f}), dropout + L1 at {dl_train:.4f} / {dl_test:.4f}. "
+                "The regularisers narrow the gap by lowering the training accuracy; {of_lesson} L1's curve is the "
+                "most jagged (its seeds spread ±{l1_std:.3f}): its gradient λ·sign(w) has the same size for every "
+                "weight however small, so with lr 0.1 the weights near 0 keep stepping across it."),
+    "of_lower": "the test accuracy fell too (L2 {l2_test:.4f}, dropout {do_test:.4f} against {none_test:.4f}, beyond "
+                "the seeds' spread): with 300 training images and these settings they cost more than they save.",
+    "of_higher": "the test accuracy rose (L2 {l2_test:.4f}, dropout {do_test:.4f} against {none_test:.4f}).",
+    "of_noise": "the test accuracy stayed within the seeds' spread of {none_test:.4f} (L2 {l2_test:.4f}, dropout "
+                "{do_test:.4f}).",
     "ct6_q": "Which is a property of ridge regression? (a) with a large hyperparameter all weights approach 0 "
              "(b) with the hyperparameter 0 it becomes non-linear (c) the bias is regularised too (d) it adds the "
              "penalty to the hidden layers",
@@ -198,7 +217,8 @@ TEXT = {
                     "pixel multiplied by the number of windows covering it (the centre four cells ×{centre})."),
     "speed_caption": "im2col by loops, by the book's method and by sliding windows",
     "speed_disc": ("For a batch of {shape} inputs, the naive loops took {naive:.1f} ms, the book's kernel-offset loop "
-                   "{book:.2f} ms and the sliding-window view {fast:.2f} ms; all three gave the same matrix: {equal}."),
+                   "{book:.2f} ms and the sliding-window view {fast:.2f} ms; the three results {equal}."),
+    "equal_yes": "were the same matrix", "equal_no": "differed",
     "filters_caption_before": "SimpleConvNet's 30 first-layer filters before training",
     "filters_caption_after": "The same filters after training",
     "maps_caption": "Feature maps of one test image",
@@ -211,10 +231,16 @@ TEXT = {
     # section 5
     "s5_h": "Section 5: AlexNet and deeper CNNs (最新のCNN)",
     "s5_points": [
-        "AlexNet (2012) won ImageNet by a wide margin with 5 convolution layers (with pooling) and 3 fully "
-        "connected layers, ReLU, dropout on the large fully connected layers, and GPUs. Between the "
-        "convolutions and the classifier, Flatten keeps every value (13·13·256 = 43,264), while global max or "
-        "average pooling keeps one value per channel (256), with far fewer weights and often better results.",
+        "AlexNet (Krizhevsky, Sutskever, Hinton, 2012) won ILSVRC 2012 with a top-5 error of 15.3 % against the "
+        "runner-up's 26.2 %: 5 convolution layers and 3 fully connected ones. Input 224×224×3; the first layer has 96 "
+        "11×11 filters with stride 4 (55×55×96), then 256, 384, 384 and 256 channels, with overlapping 3×3 max pooling "
+        "of stride 2 after layers 1, 2 and 5. ReLU, local response normalisation (LRN), dropout 0.5 on both 4096-unit "
+        "dense layers, data augmentation and two GPUs; about 60 million parameters.",
+        "Between the convolutions and the classifier, conv5's 13×13×256 output is max-pooled to 6×6×256 = 9,216 "
+        "values, flattened into the 4096-unit layer (the course's slide counts 13·13·256 = 43,264, before that "
+        "pooling). Global average pooling keeps one mean per channel (256 values); it came after AlexNet, with NIN "
+        "(2013) and GoogLeNet (2014). It removes most of the dense weights; whether accuracy improves depends on the "
+        "case (measured below).",
     ],
     "double_caption": "2_7: DoubleConvNet and the arranged version without the first pool (100 iterations)",
     "deep_caption": "2_8: DeepConvNet (6 convolutions, He init, dropout)",
@@ -222,8 +248,11 @@ TEXT = {
     "alex_caption": "AlexNet-shaped net: Flatten vs global average pooling",
     "s5_disc": ("In 100 iterations DoubleConvNet reached {double:.4f} and the arranged version {arranged:.4f}. "
                 "DeepConvNet reached {deep:.4f} after {deep_iters} iterations ({deep_seconds:.0f} s), LeNet-5 "
-                "{lenet:.4f}. The AlexNet-shaped net with Flatten reached {flat:.4f} with {flat_params:,} parameters "
-                "and with global average pooling {gap:.4f} with {gap_params:,}."),
+                "{lenet:.4f}. The AlexNet-shaped net scaled to 28×28, trained {alex_iters} iterations (one seed), "
+                "reached {flat:.4f} with Flatten ({flat_params:,} parameters) and {gap:.4f} with global average "
+                "pooling ({gap_params:,}, {cut:.0%} fewer). {gap_verdict}"),
+    "gap_lower": "Here GAP is less accurate than Flatten: fewer weights do not by themselves mean better results.",
+    "gap_higher": "Here GAP is more accurate than Flatten (one seed: take the difference as indicative).",
     # quirks
     "quirks_h": "The course code's quirks that change results",
     "quirks": [
@@ -236,15 +265,16 @@ TEXT = {
         "2_5's dropout cell inherits weight_decay_lambda = 0.005 from the previous cell: L2 is on too "
         "(reproduced in the 'dropout 0.15 (+ L2 0.005 left over)' variant).",
         "2_2–2_4 report training accuracy on the current mini-batch of 100 (steps of 0.01), not on the training set.",
-        "2_4_after's AdaGrad starts h at 1e-4 without adding the first step's g² and has no ε (docs/conventions.md).",
+        "2_4_after's AdaGrad starts h at 1e-4 without adding the first step's g² and has no ε, so its first step is η·g/0.01 = 100·η·g (PyTorch's Adagrad starts h at 0 and adds ε).",
         "DeepConvNet puts Dropout after the final Affine (inherited from the book).",
         "col2im is not the inverse of im2col: overlapping entries are summed (×{centre} in the centre of the demo).",
     ],
     # provenance
     "prov_h": "Provenance",
-    "prov_intro": ("nablab {nablab}, numpy {numpy}, Python {python}, on {machine}. Total wall time of the runs: "
+    "prov_intro": ("nablab {nablab}, numpy {numpy}, Python {python}, on {machine}. Total task time of the runs "
+                   "(the sum of every training task's time; tasks ran side by side, so the clock time was less): "
                    "{total:.0f} s{quick}. Every experiment ran from its catalogue file with the settings listed in "
                    "its run directory's spec.json."),
     "prov_quick": " (quick mode: shrunken runs for a preview; the numbers are not the course's)",
-    "prov_header": ["experiment", "data", "train / test", "seeds", "wall time (s)", "run directory", "settings changed (--set)"],
+    "prov_header": ["experiment", "data", "train / test", "seeds", "task time (s)", "run directory", "settings changed (--set)"],
 }

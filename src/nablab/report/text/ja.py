@@ -83,23 +83,33 @@ TEXT = {
     "s1_3_h": "1-3 バッチ正規化",
     "s1_3_points": ["バッチ正規化はミニバッチ単位で各ノードの入力を標準化し x̂ = (x − μ)/√(σ² + ε)、学習するパラメータ"
                     "γ, β で y = γx̂ + β と変換する。初期値に関わらず各層への入力を適切な範囲に保つので、学習が速く"
-                    "安定し、過学習もある程度抑えられる。"],
+                    "安定し、過学習もある程度抑えられる（と講座は説明する。後者はこのレポートの測定では確かめられていない）。"
+                    "提案論文（Ioffe & Szegedy, 2015）は、学習中に前の層の重みが変わって各層への入力分布が動く「内部共変量"
+                    "シフト」を抑えることを動機とした。推論時はミニバッチの統計ではなく、学習中の移動平均を使う。"],
     "vg_caption_acc": "2_2_2: 活性化関数と初期値の組み合わせごとの正答率（seed 0）",
     "vg_caption_grad": "2_2_2: 各層の重みの勾配ノルム（最初と最後の反復）",
     "vg_disc": ("sigmoid-gauss は {sg:.4f}{share_note}のままで、まったく学習しなかった。同じ初期値でも ReLU にすると "
-                "{rg:.4f}、sigmoid-Xavier は {sx:.4f}、ReLU-He は {rh:.4f} に達し、最良は {best}（{best_acc:.4f}）だった。"
+                "{rg:.4f}、sigmoid-Xavier は {sx:.4f}、ReLU-He は {rh:.4f} に達し、平均が最も高かったのは {best}（{best_acc}）{best_note}。"
                 "sigmoid-gauss の最初の反復では第1層の勾配が最終層の {sg_ratio:.1e} 倍しかなく、勾配消失が数値として"
                 "見えている。10 層の ReLU-Xavier は講座のコードと同じく W1〜W3 だけを更新すると {deep_course:.4f}、"
                 "全層を学習すると {deep_all:.4f} だった。"),
+    "best_within_noise": "で、次の {second}（{second_acc}）とはシードのばらつきの範囲内であり、優劣はつけられない",
+    "best_separated": "で、次の {second}（{second_acc}）より標準偏差の 2 倍以上高い",
     "share_note": "（テストデータで最も多いクラスの割合 {share:.4f}）",
     "init_caption": "5 層 × 100 ノードのネットワークの初期状態での層ごとの活性化分布",
     "init_disc": ("標準偏差 1 ではシグモイドの出力が 0 と 1 に偏り（最終層の出力の {sat:.0%} が 0.01 未満か 0.99 超）、"
                   "そこでは微分が消える。0.01 では最終層の出力の標準偏差が {small_std:.4f} しかなく全ノードが同じ値に"
-                  "なる。Xavier では {xavier_std:.3f} のばらつきが保たれた。"),
+                  "なる。Xavier では標準偏差が第 1 層の {xavier_first:.3f} から第 5 層の {xavier_std:.3f} へ"
+                  "ゆっくり小さくなり、つぶれはしなかった。"),
     "depth_caption": "10 層ネットワークの層ごとの勾配ノルム（初期状態と学習後）",
     "depth_disc": ("重み 0.01·randn の 10 層シグモイドでは ‖∂L/∂W₁‖ が ‖∂L/∂W₁₀‖ の {sig_ratio:.1e} 倍で、正答率は "
                    "{sig_acc:.4f} のままだった。バッチ正規化を入れると比は {sig_bn_ratio:.2f}、テスト正答率は "
-                   "{sig_bn_acc:.4f} になった。"),
+                   "{sig_bn_acc:.4f} になった。{depth_verdict}"),
+    "depth_stuck": ("BN なしの 10 層シグモイドは Xavier や He でも救えず、比は {sx_ratio:.1e} と {sh_ratio:.1e}、"
+                    "正答率は {sx_acc:.4f} と {sh_acc:.4f} のままだった。シグモイドに合う初期値は 3 層のネットワーク"
+                    "（2_2_2）では効くが、10 層では足りない。"),
+    "depth_learned": ("BN なしの 10 層シグモイドは Xavier で {sx_acc:.4f}、He で {sh_acc:.4f} に達した（勾配の比は "
+                      "{sx_ratio:.1e} と {sh_ratio:.1e}）。"),
     "bn_caption": "2_3: バッチ正規化、および重みの初期値のスケールごとの BN あり・なし",
     "bn_disc": ("講座の BN ネットワーク（ノートブック同様 γ, β を更新しない）は {course:.4f}、γ, β も学習すると {all:.4f}、"
                 "BN なしの同じネットワークは {iters} 回で {nobn:.4f} だった。5 層 × 100 の ReLU ネットワークでは、BN ありは"
@@ -154,7 +164,14 @@ TEXT = {
     "of_disc": ("正則化なしでは訓練正答率 {none_train:.4f}、テスト正答率 {none_test:.4f} で差は {none_gap:.3f} だった。"
                 "L2（λ 0.1）は {l2_train:.4f} / {l2_test:.4f}（差 {l2_gap:.3f}）、L1（λ 0.005, 学習率 0.1）は "
                 "{l1_train:.4f} / {l1_test:.4f}、ドロップアウト 0.15 は {do_train:.4f} / {do_test:.4f}（差 {do_gap:.3f}）、"
-                "ドロップアウト + L1 は {dl_train:.4f} / {dl_test:.4f}。"),
+                "ドロップアウト + L1 は {dl_train:.4f} / {dl_test:.4f}。正則化は訓練正答率を下げることで差を縮めている。"
+                "{of_lesson}L1 の曲線が最もぎざぎざしている（シード間のばらつき ±{l1_std:.3f}）。L1 の勾配 λ·sign(w) は"
+                "重みがどれだけ小さくても同じ大きさなので、学習率 0.1 では 0 付近の重みが 0 をまたいで行き来し続ける。"),
+    "of_lower": ("テスト正答率も下がった（L2 {l2_test:.4f}、ドロップアウト {do_test:.4f}、正則化なし {none_test:.4f}。"
+                 "シードのばらつきを超える差）。訓練データ 300 枚とこの設定では、正則化は得より損が大きかった。"),
+    "of_higher": "テスト正答率は上がった（L2 {l2_test:.4f}、ドロップアウト {do_test:.4f}、正則化なし {none_test:.4f}）。",
+    "of_noise": ("テスト正答率は正則化なしの {none_test:.4f} からシードのばらつきの範囲内だった（L2 {l2_test:.4f}、"
+                 "ドロップアウト {do_test:.4f}）。"),
     "ct6_q": "リッジ回帰の特徴として正しいものを選べ。(a) ハイパーパラメータを大きくすると全ての重みが限りなく 0 に近づく "
              "(b) ハイパーパラメータを 0 にすると非線形回帰になる (c) バイアス項も正則化される (d) 隠れ層に正則化項を加える",
     "ct6_a": "(a)",
@@ -180,9 +197,10 @@ TEXT = {
     "im2col_caption": "講座の (2, 1, 4, 4) の入力と 3×3 のフィルタでの im2col と col2im",
     "im2col_disc": ("(2, 1, 4, 4) の入力と 3×3 のフィルタから形状 {shape} の col ができる。col2im で戻すと、各画素は"
                     "それを覆う窓の数だけ倍になる（中央の 4 マスは ×{centre}）。"),
-    "speed_caption": "ループ・書籍の方法・スライディングウィンドウによる im2col の比較",
-    "speed_disc": ("{shape} の入力では、素朴なループが {naive:.1f} ms、書籍のカーネル位置ごとのループが {book:.2f} ms、"
-                   "スライディングウィンドウが {fast:.2f} ms で、3 つとも同じ行列になった: {equal}。"),
+    "speed_caption": "ループ・『ゼロから作る Deep Learning』の方法・スライディングウィンドウによる im2col の比較",
+    "speed_disc": ("{shape} の入力では、素朴なループが {naive:.1f} ms、『ゼロから作る Deep Learning』のカーネル位置ごとのループが {book:.2f} ms、"
+                   "スライディングウィンドウが {fast:.2f} ms で、3 つの結果は{equal}。"),
+    "equal_yes": "一致した", "equal_no": "一致しなかった",
     "filters_caption_before": "学習前の SimpleConvNet 第1層の 30 個のフィルタ",
     "filters_caption_after": "学習後の同じフィルタ",
     "maps_caption": "テスト画像 1 枚の特徴マップ",
@@ -195,18 +213,26 @@ TEXT = {
     # Section 5
     "s5_h": "Section5: 最新の CNN（AlexNet）",
     "s5_points": [
-        "AlexNet は 2012 年の ImageNet コンペティションで大差で優勝したモデルで、5 層の畳み込み層（プーリング層を含む）と"
-        "3 層の全結合層からなり、ReLU、サイズの大きい全結合層の出力へのドロップアウト、GPU による学習を用いた。"
-        "畳み込み層から全結合層への接続では、Flatten は全要素（13·13·256 = 43,264 個）を並べるのに対し、Global Max "
-        "Pooling や Global Average Pooling はチャンネルごとに 1 つ（256 個）にまとめ、重みが大幅に減り精度も良いことが多い。",
+        "AlexNet（Krizhevsky, Sutskever, Hinton, 2012）は ImageNet コンペティション（ILSVRC 2012）で top-5 誤り率 "
+        "15.3 %（2 位は 26.2 %）と大差で優勝したモデルで、5 層の畳み込み層と 3 層の全結合層からなる。入力は 224×224×3、"
+        "第 1 層は 96 枚の 11×11 フィルタ（ストライド 4）で 55×55×96、以下 256・384・384・256 チャンネルと続き、"
+        "第 1・2・5 層の後に 3×3・ストライド 2 の重なりのある Max プーリングを置く。ReLU、局所応答正規化（LRN）、"
+        "2 つの 4096 ユニットの全結合層へのドロップアウト（0.5）、データ拡張、2 枚の GPU による学習を用い、パラメータは約 6,000 万個。",
+        "畳み込み層から全結合層へは、第 5 層の出力 13×13×256 をプーリングした 6×6×256 = 9,216 個を Flatten で並べて"
+        "全結合層 4096 に入れる（講座のスライドの 13·13·256 = 43,264 はプーリング前の数）。Global Average Pooling は"
+        "チャンネルごとに平均をとって 256 個にまとめる手法で、AlexNet より後の NIN（2013）や GoogLeNet（2014）で広まった。"
+        "全結合層の重みが大きく減るが、精度が上がるかどうかは場合による（下の測定）。",
     ],
     "double_caption": "2_7: DoubleConvNet と最初のプーリングを除いたアレンジ版（100 回）",
     "deep_caption": "2_8: DeepConvNet（畳み込み 6 層、He の初期値、ドロップアウト）",
     "lenet_caption": "28×28 に合わせた LeNet-5",
     "alex_caption": "AlexNet 型のネットワーク: Flatten と Global Average Pooling",
     "s5_disc": ("100 回の学習で DoubleConvNet は {double:.4f}、アレンジ版は {arranged:.4f} だった。DeepConvNet は "
-                "{deep_iters} 回（{deep_seconds:.0f} 秒）で {deep:.4f}、LeNet-5 は {lenet:.4f}。AlexNet 型は Flatten で "
-                "{flat:.4f}（パラメータ {flat_params:,} 個）、Global Average Pooling で {gap:.4f}（{gap_params:,} 個）。"),
+                "{deep_iters} 回（{deep_seconds:.0f} 秒）で {deep:.4f}、LeNet-5 は {lenet:.4f}。28×28 に縮めた AlexNet 型は "
+                "{alex_iters} 回の学習（シード 1 つ）で Flatten が {flat:.4f}（パラメータ {flat_params:,} 個）、"
+                "Global Average Pooling が {gap:.4f}（{gap_params:,} 個、{cut:.0%} 減）だった。{gap_verdict}"),
+    "gap_lower": "この実験では GAP の正答率は Flatten より低く、パラメータが減っても精度が上がるとは限らない。",
+    "gap_higher": "この実験では GAP の正答率が Flatten を上回った（シード 1 つなので差は参考値）。",
     # 講座コードの癖
     "quirks_h": "結果を左右する講座コードの癖",
     "quirks": [
@@ -219,14 +245,14 @@ TEXT = {
         "2_5 のドロップアウトのセルは前のセルの weight_decay_lambda = 0.005 を引き継ぐため L2 も有効になっている"
         "（「dropout 0.15 (+ L2 0.005 left over)」で再現）。",
         "2_2〜2_4 の訓練正答率はその時のミニバッチ 100 枚で測っており（0.01 刻み）、訓練データ全体ではない。",
-        "2_4_after の AdaGrad は h を 1e-4 で始め、最初のステップの g² を足さず、ε もない（docs/conventions.md）。",
-        "DeepConvNet は最後の Affine の後にも Dropout を置いている（書籍から継承）。",
+        "2_4_after の AdaGrad は h を 1e-4 で始め、最初のステップの g² を足さず、ε もないので、最初のステップは η·g/0.01 = 100·η·g になる（PyTorch の Adagrad は h を 0 から始め ε を足す）。",
+        "DeepConvNet は最後の Affine の後にも Dropout を置いている（『ゼロから作る Deep Learning』から継承）。",
         "col2im は im2col の逆変換ではない: 重なる要素が足し合わされる（デモの中央は ×{centre}）。",
     ],
     # 実行記録
     "prov_h": "実行記録",
-    "prov_intro": ("nablab {nablab}、numpy {numpy}、Python {python}、{machine}。実行時間の合計 {total:.0f} 秒{quick}。"
+    "prov_intro": ("nablab {nablab}、numpy {numpy}、Python {python}、{machine}。タスクの実行時間の合計 {total:.0f} 秒{quick}（各学習タスクの時間の和。タスクは並列に動いたので、実際の経過時間はこれより短い）。"
                    "各実験はカタログのファイルから実行し、設定は実行ディレクトリの spec.json にある。"),
     "prov_quick": "（クイックモード: 確認用に縮小した実行で、数値は講座の条件のものではない）",
-    "prov_header": ["実験", "データ", "訓練 / テスト", "シード数", "実行時間（秒）", "実行ディレクトリ", "変更した設定（--set）"],
+    "prov_header": ["実験", "データ", "訓練 / テスト", "シード数", "タスク時間（秒）", "実行ディレクトリ", "変更した設定（--set）"],
 }
