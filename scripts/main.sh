@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up (scripts/setup.sh) and run the main job: every experiment of the Day 2 course on the
 # data this machine has, and the bilingual report built from those runs, into report/
-# (report/index.html, report/report.md, report/runs/<experiment>/). About 12 minutes on a
+# (report/index.html, report/report.md, report/runs/<experiment>/). About 15 minutes on a
 # 2-core machine, setup included; `scripts/main.sh --quick` previews it in about a minute. Extra arguments go
 # to `nablab report` (e.g. --lang en, --out DIR, --reuse runs/).
 set -euo pipefail
