@@ -145,3 +145,44 @@ def test_day3_chapter_quotes_its_runs(report):
         assert f"{rnn:.1e}" in chapter and f"{lstm:.4f}" in chapter
         assert f"{next(v for v in seq['variants'] if v['key'] == 'gru')['test_acc']:.4f}" in chapter
         assert chapter.count("![") == 4
+
+
+def figure_problems(fig) -> list[str]:
+    """Text under 9 pt, and two labelled series of one axes with the same colour, line style and marker."""
+    import matplotlib
+    fig.canvas.draw()
+    problems = [f"{t.get_text()[:30]!r} is {t.get_fontsize():.0f} pt" for t in fig.findobj(matplotlib.text.Text)
+                if t.get_visible() and t.get_text().strip() and t.get_fontsize() < 9]
+    for ax in fig.axes:
+        seen = {}
+        for line in ax.get_lines():
+            if line.get_label().startswith("_"):
+                continue
+            look = (matplotlib.colors.to_hex(line.get_color()), line.get_linestyle(), line.get_marker())
+            if look in seen:
+                problems.append(f"{line.get_label()!r} looks like {seen[look]!r}")
+            seen[look] = line.get_label()
+    return problems
+
+
+def test_every_figure_is_legible_and_tells_its_series_apart(report, monkeypatch):
+    """Every experiment's figures redrawn from its quick run: text >= 9 pt, no two series alike."""
+    import importlib
+    from nablab.experiments import kinds
+    from nablab.experiments.runner import load_spec
+    from nablab.rundir import RunDir
+    found, drawn = {}, []
+
+    def audit(fig, folder, name):
+        from nablab.plotting import pyplot
+        drawn.append(name)
+        found[f"{folder.parent.name}/{name}"] = figure_problems(fig)
+        pyplot().close(fig)
+        return Path(folder) / f"{name}.png"
+    for run in sorted((report / "runs-quick").iterdir()):
+        kind = kinds.get(load_spec(RunDir(run)).kind)
+        monkeypatch.setattr(importlib.import_module(type(kind).__module__), "save", audit)
+        kind.figures(RunDir(run).results(), RunDir(run))
+    assert len(drawn) >= 21, drawn
+    bad = {k: v for k, v in found.items() if v}
+    assert not bad, bad

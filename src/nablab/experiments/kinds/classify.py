@@ -222,33 +222,42 @@ def accuracy_figure(results, run_dir):
         ax.plot(its, [p["train_acc"] for p in h["points"]], label="training set", lw=1)
         ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1)
         ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
-        ax.set_title(v["label"], fontsize=8)
-        ax.legend(loc="lower right", fontsize=7)
+        ax.set_title(v["label"], fontsize=9)
+        ax.legend(loc="lower right", fontsize=9)
         ax.grid(alpha=0.3)
     fig.suptitle(f"{results['experiment']}: accuracy (seed 0)")
     fig.tight_layout()
     return save(fig, run_dir.figures_dir, "accuracy")
 
 
+LINESTYLES = ("-", "--", ":", "-.")
+
+
+def style(k: int) -> dict:
+    """The k-th series' colour and line style: ten colours, then the next line style, so no two
+    series of one axes look alike (11 batch-norm variants share one plot)."""
+    return {"color": f"C{k % 10}", "ls": LINESTYLES[(k // 10) % len(LINESTYLES)]}
+
+
 def comparison_figure(results, run_dir):
     fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(11, 4))
-    for v in results["variants"]:
+    for k, v in enumerate(results["variants"]):
         hs = run_dir.histories(v["key"])
         n = min(len(h["points"]) for h in hs)            # seeds that diverged stop early:
         m = min(len(h["losses"]) for h in hs)            # average what every seed reached
         its = [p["iteration"] for p in hs[0]["points"][:n]]
         test = np.mean([[p["test_acc"] for p in h["points"][:n]] for h in hs], axis=0)
-        ax1.plot(its, test, label=v["label"], lw=1.2)
+        ax1.plot(its, test, label=v["label"], lw=1.2, **style(k))
         losses = np.mean([h["losses"][:m] for h in hs], axis=0)
-        k = max(1, len(losses) // 50)
-        smooth = np.convolve(losses, np.ones(k) / k, mode="valid")
-        ax2.plot(np.arange(k, len(losses) + 1), smooth, label=v["label"], lw=1)
+        w = max(1, len(losses) // 50)                    # moving-average window
+        smooth = np.convolve(losses, np.ones(w) / w, mode="valid")
+        ax2.plot(np.arange(w, len(losses) + 1), smooth, label=v["label"], lw=1, **style(k))
     ax1.set(ylim=(0, 1), xlabel="iteration", ylabel="test accuracy",
             title=f"test accuracy (mean of {results['seeds']} seed(s))")
     ax2.set(xlabel="iteration", ylabel="training loss (moving average)", yscale="log", title="loss")
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
-    ax1.legend(fontsize=7, loc="lower right")
+    ax1.legend(fontsize=9, loc="lower right")
     fig.tight_layout()
     return save(fig, run_dir.figures_dir, "comparison")
 
@@ -265,8 +274,8 @@ def probe_figures(run_dir, variants: list[dict]) -> list:
                 norms = [r["norm"] for r in recs if r["iteration"] == it]
                 ax.plot(range(1, len(norms) + 1), norms, marker="o", label=f"iteration {it}")
             ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖")
-            ax.set_title(label, fontsize=8)
-            ax.legend(fontsize=7)
+            ax.set_title(label, fontsize=9)
+            ax.legend(fontsize=9)
             ax.grid(alpha=0.3)
         fig.suptitle("gradient norm per layer")
         fig.tight_layout()
@@ -279,8 +288,8 @@ def probe_figures(run_dir, variants: list[dict]) -> list:
         for row, (label, recs) in zip(axes, acts.items()):
             for ax, r in zip(row, recs):
                 histogram(ax, r["hist"], r["range"])
-                ax.set_title(f"{label}: layer {r['layer']} (it {r['iteration']})", fontsize=7)
-                ax.tick_params(labelsize=6)
+                ax.set_title(f"{label}: layer {r['layer']} (it {r['iteration']})", fontsize=9)
+                ax.tick_params(labelsize=9)
             for ax in row[len(recs):]:
                 ax.set_visible(False)
         fig.suptitle("activation distributions")

@@ -96,11 +96,11 @@ class ConvSpeed(SingleRun):
             ax1.bar(pos, [by_shape[s]["seconds"] * 1e3 for s in shapes], width, label=method)
             ax2.bar(pos, [by_shape[s]["peak_mib"] for s in shapes], width, label=method)
         for ax, label in ((ax1, "ms per call (log)"), (ax2, "peak MiB")):
-            ax.set_xticks(np.arange(len(shapes)) + 0.4 - width / 2, [str(s) for s in shapes], fontsize=7)
+            ax.set_xticks(np.arange(len(shapes)) + 0.4 - width / 2, [str(s) for s in shapes], fontsize=9)
             ax.set_ylabel(label)
             ax.grid(alpha=0.3, axis="y")
         ax1.set_yscale("log")
-        ax1.legend(fontsize=7)
+        ax1.legend(fontsize=9)
         fig.suptitle(f"im2col, {results['kernel']}×{results['kernel']} kernel, padding {results['padding']}")
         fig.tight_layout()
         return [save(fig, run.figures_dir, "conv_speed")]

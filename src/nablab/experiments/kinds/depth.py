@@ -102,7 +102,7 @@ class DepthGradients(SingleRun):
                                   f"(acc {net['test_acc']:.2f})")
                 ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖",
                        title=f"{act}: {'at initialisation' if j == 0 else 'after training'}")
-                ax.legend(fontsize=6)
+                ax.legend(fontsize=9)
                 ax.grid(alpha=0.3)
         fig.tight_layout()
         return [save(fig, run.figures_dir, "depth_gradients")]

@@ -67,7 +67,7 @@ class Filters(SingleRun):
         maps = np.array(results["maps"])
         fig, axes = grid(len(maps) + 1, width=1.0, height=1.0, cols=8)
         axes[0].imshow(np.array(results["image"]), cmap="gray_r")
-        axes[0].set_title(results["label"], fontsize=7)
+        axes[0].set_title(results["label"], fontsize=9)
         for ax, m in zip(axes[1:], maps):
             ax.imshow(m, cmap="viridis")
         for ax in axes:

@@ -64,7 +64,7 @@ class Im2colDemo(SingleRun):
             ax.imshow(a, cmap="Blues")
             if a.size <= 120:
                 for (i, j), v in np.ndenumerate(a):
-                    ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=6)
+                    ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=9)
             ax.set_title(title, fontsize=9)
             ax.set_xticks([])
             ax.set_yticks([])

@@ -68,11 +68,11 @@ class InitHistograms(SingleRun):
             for i, (ax, layer) in enumerate(zip(row, panel["layers"])):
                 histogram(ax, layer["hist"], layer["range"])
                 ax.set_yticks([])
-                ax.tick_params(labelsize=6)
+                ax.tick_params(labelsize=9)
                 if i == 0:
-                    ax.set_ylabel(f"{panel['activation']}\ninit {panel['init']}", fontsize=7)
+                    ax.set_ylabel(f"{panel['activation']}\ninit {panel['init']}", fontsize=9)
                 if panel is panels[0]:
-                    ax.set_title(f"layer {i + 1}", fontsize=8)
+                    ax.set_title(f"layer {i + 1}", fontsize=9)
         fig.suptitle("activation distributions at initialisation")
         fig.tight_layout()
         return [save(fig, run.figures_dir, "init_histograms")]

@@ -82,7 +82,7 @@ class OptimizerPaths(SingleRun):
             ax.plot(pts[:, 0], pts[:, 1], "o-", ms=3, color="tab:red", lw=1)
             ax.plot(0, 0, "+", color="black")
             ax.set(xlim=(-10, 10), ylim=(-5, 5), title=label)
-            ax.tick_params(labelsize=7)
+            ax.tick_params(labelsize=9)
         fig.suptitle(f"optimizer paths on f(x, y) = x²/{results['a']:g} + y²")
         fig.tight_layout()
         return [save(fig, run.figures_dir, "optimizer_paths")]

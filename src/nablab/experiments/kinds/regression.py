@@ -91,7 +91,7 @@ class Regression(SingleRun):
             ax.plot(losses, ".", ms=2, label=label, alpha=0.6)
         ax.set(yscale="log", xlabel="step (one sample each)", ylabel="loss ½(y − d)²",
                title="online SGD on f(x) = 3·x0 + 2·x1")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=9)
         ax.grid(alpha=0.3)
         fig.tight_layout()
         return [save(fig, run.figures_dir, "loss")]
