@@ -16,6 +16,15 @@ def pyplot():
     return plt
 
 
+LINESTYLES = ("-", "--", ":", "-.")
+
+
+def series_style(k: int) -> dict:
+    """The k-th series' colour and line style: ten colours, then the next line style, so no two
+    series of one axes look alike (the batch-norm comparison has 11)."""
+    return {"color": f"C{k % 10}", "ls": LINESTYLES[(k // 10) % len(LINESTYLES)]}
+
+
 def save(fig, folder: Path, name: str) -> Path:
     """Write ``name``.png (for pages) and ``name``.svg (for print) into ``folder``; return the PNG."""
     folder = Path(folder)

@@ -13,7 +13,7 @@ import numpy as np
 from ...document import Items, Table
 from ...errors import ConfigError
 from ...layers import SoftmaxCrossEntropy
-from ...plotting import grid, histogram, pyplot, save
+from ...plotting import grid, histogram, pyplot, save, series_style
 from ...rundir import folder_name
 from ...train import History, TrainingDiverged, fit
 from ..builders import build, parameter_count
@@ -230,15 +230,6 @@ def accuracy_figure(results, run_dir):
     return save(fig, run_dir.figures_dir, "accuracy")
 
 
-LINESTYLES = ("-", "--", ":", "-.")
-
-
-def style(k: int) -> dict:
-    """The k-th series' colour and line style: ten colours, then the next line style, so no two
-    series of one axes look alike (11 batch-norm variants share one plot)."""
-    return {"color": f"C{k % 10}", "ls": LINESTYLES[(k // 10) % len(LINESTYLES)]}
-
-
 def comparison_figure(results, run_dir):
     fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(11, 4))
     for k, v in enumerate(results["variants"]):
@@ -247,11 +238,11 @@ def comparison_figure(results, run_dir):
         m = min(len(h["losses"]) for h in hs)            # average what every seed reached
         its = [p["iteration"] for p in hs[0]["points"][:n]]
         test = np.mean([[p["test_acc"] for p in h["points"][:n]] for h in hs], axis=0)
-        ax1.plot(its, test, label=v["label"], lw=1.2, **style(k))
+        ax1.plot(its, test, label=v["label"], lw=1.2, **series_style(k))
         losses = np.mean([h["losses"][:m] for h in hs], axis=0)
         w = max(1, len(losses) // 50)                    # moving-average window
         smooth = np.convolve(losses, np.ones(w) / w, mode="valid")
-        ax2.plot(np.arange(w, len(losses) + 1), smooth, label=v["label"], lw=1, **style(k))
+        ax2.plot(np.arange(w, len(losses) + 1), smooth, label=v["label"], lw=1, **series_style(k))
     ax1.set(ylim=(0, 1), xlabel="iteration", ylabel="test accuracy",
             title=f"test accuracy (mean of {results['seeds']} seed(s))")
     ax2.set(xlabel="iteration", ylabel="training loss (moving average)", yscale="log", title="loss")
