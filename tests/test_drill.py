@@ -3,7 +3,6 @@ records, --answers scores, --list, --export (in headless Chromium), --code/--gra
 
 import json
 import re
-import shutil
 from collections import Counter
 
 import pytest
@@ -251,7 +250,7 @@ def test_wrong_name_defined_is_said(tmp_path):
 
 
 def test_bank_files_are_in_the_package():
-    assert shutil.os.path.isdir(bank.BANK) and len(list(bank.BANK.glob("*.toml"))) == 6
+    assert bank.BANK.is_dir() and len(list(bank.BANK.glob("*.toml"))) == 6
 
 
 def test_the_command_reads_stdin_and_quits_on_q(tmp_path):
