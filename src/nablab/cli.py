@@ -5,6 +5,10 @@
     nablab run NAME|FILE.toml [--set key=value]... [--seeds N] [--jobs N] [--quick] [--out DIR]
     nablab run --resume DIR [--jobs N]
     nablab report [--lang ja|en|both] [--quick] [--out DIR] [--reuse RUN_DIRS...] [--jobs N]
+    nablab sweep NAME --param KEY=DIST... [--trials N] [--jobs N] [--sampler tpe|random|grid]
+                 [--metric val_acc] [--storage URL] [--out DIR] [--set key=value]... [--quick]
+    nablab sweep --resume DIR [--trials N]
+      (run, report and sweep take --executor local|dask|dask=ADDRESS)
     nablab data list
     nablab data fetch NAME [--fallback]
     nablab data info NAME [--show grid.png]
@@ -42,6 +46,18 @@ def job_count(args) -> int:
     return min(jobs, cpus)
 
 
+def where_of(args) -> str | None:
+    """--executor: None (this machine's processes) or a Dask scheduler ('' = a LocalCluster)."""
+    from .experiments.cluster import parse_executor
+    return parse_executor(getattr(args, "executor", None))
+
+
+def add_executor(parser) -> None:
+    parser.add_argument("--executor", default="local", metavar="local|dask|dask=ADDRESS",
+                        help="where tasks run: this machine's processes (default), a local Dask "
+                             "cluster of --jobs workers, or the Dask scheduler at ADDRESS")
+
+
 def list_command(args) -> None:
     from .experiments import names, resolve
     for name in names():
@@ -66,14 +82,14 @@ def run_command(args) -> None:
     from . import experiments
     from .errors import ConfigError
     if args.resume:
-        experiments.resume(args.resume, jobs=job_count(args), log=log_for(args))
+        experiments.resume(args.resume, jobs=job_count(args), log=log_for(args), where=where_of(args))
         return
     if not args.name:
         raise ConfigError("nablab run needs an experiment NAME or --resume DIR")
     spec = experiments.resolve(args.name, args.set, quick=args.quick, seeds=args.seeds)
     out = args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     experiments.run(spec, out, jobs=job_count(args), quick=args.quick, overrides=args.set, log=log_for(args),
-                    command="nablab " + " ".join(args.argv))
+                    command="nablab " + " ".join(args.argv), where=where_of(args))
 
 
 def report_command(args) -> None:
@@ -86,10 +102,18 @@ def report_command(args) -> None:
     log, start = log_for(args), time.perf_counter()
     out = Path(args.out)
     runs = ensure_runs(EXPERIMENTS, out / ("runs-quick" if args.quick else "runs"), quick=args.quick,
-                       reuse=args.reuse, jobs=job_count(args), log=log,
+                       reuse=args.reuse, jobs=job_count(args), log=log, where=where_of(args),
                        command=f"nablab report{' --quick' if args.quick else ''}")
     written = write_report(out, runs, langs)
     log(f"report written in {time.perf_counter() - start:.0f} s: " + ", ".join(str(p) for p in written))
+
+
+def sweep_command(args) -> None:
+    from .experiments.sweep.command import sweep
+    from .errors import ConfigError
+    if not args.resume and not args.name:
+        raise ConfigError("nablab sweep needs an experiment NAME (and --param KEY=DIST...) or --resume DIR")
+    sweep(args, job_count(args), where_of(args), log_for(args))
 
 
 def data_list(args) -> None:
@@ -145,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="run directory (default: runs/NAME-YYYYmmdd-HHMMSS)")
     run.add_argument("--resume", metavar="DIR", help="continue a stopped run")
     run.add_argument("--quiet", action="store_true", help="no progress bars or messages")
+    add_executor(run)
     run.set_defaults(func=run_command)
     report = sub.add_parser("report", help="the Day 2 report (HTML + Markdown) from real runs")
     report.add_argument("--lang", default="both", choices=["ja", "en", "both"])
@@ -154,7 +179,27 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run directories (or folders of them) to use instead of running")
     report.add_argument("--jobs", type=int, default=1)
     report.add_argument("--quiet", action="store_true", help="no progress bars or messages")
+    add_executor(report)
     report.set_defaults(func=report_command)
+    sweep = sub.add_parser("sweep", help="search hyperparameters on a validation split (Optuna)")
+    sweep.add_argument("name", nargs="?", help="a classify experiment to tune, or a sweep experiment")
+    sweep.add_argument("--param", action="append", default=[], metavar="KEY=DIST",
+                       help="e.g. optimizer.lr=loguniform:1e-5:1e-1, model.dropout=uniform:0:0.5, "
+                            "train.batch_size=int:16:128, optimizer.name=choice:sgd,momentum,adam")
+    sweep.add_argument("--trials", type=int, help="trials to run (with --resume: this many more)")
+    sweep.add_argument("--sampler", choices=("tpe", "random", "grid"))
+    sweep.add_argument("--metric", choices=("val_acc", "train_loss"))
+    sweep.add_argument("--variant", help="the variant of NAME to tune (default: its first)")
+    sweep.add_argument("--storage", metavar="URL", help="an Optuna RDB URL shared by several "
+                       "sweep processes (default: study.db in the run directory)")
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    sweep.add_argument("--jobs", type=int, default=1, help="trials at a time")
+    sweep.add_argument("--quick", action="store_true")
+    sweep.add_argument("--out", help="run directory (default: runs/NAME-sweep-YYYYmmdd-HHMMSS)")
+    sweep.add_argument("--resume", metavar="DIR", help="more trials for a sweep's run directory")
+    sweep.add_argument("--quiet", action="store_true")
+    add_executor(sweep)
+    sweep.set_defaults(func=sweep_command)
     drill = sub.add_parser("drill", help="E-qualification drills whose answers are proven by running them")
     drill.add_argument("--section", help="only this section (flow, 1, 2, 3, 4, 5)")
     drill.add_argument("--n", type=int, help="at most N questions")

@@ -6,6 +6,7 @@
     <run>/history/<key>/seed<k>.json, .csv   one training task's History (classification kinds)
     <run>/checkpoints/<key>/seed<k>/         that task's checkpoint.npz
     <run>/data.json                          what a one-task kind computed
+    <run>/study.db                           a sweep's Optuna study (SQLite), unless --storage
     <run>/results.json                       the numbers every reader uses: figures, summary, report
     <run>/figures/<name>.png, .svg
     <run>/summary.md
@@ -188,6 +189,11 @@ class RunDir:
 
     def checkpoint_dir(self, key: str, seed: int) -> Path:
         return self.path / "checkpoints" / folder_name(key) / f"seed{seed}"
+
+    @property
+    def study_file(self) -> Path:
+        """A sweep's Optuna study, when it is kept in the run directory (SQLite)."""
+        return self.path / "study.db"
 
     def has_data(self) -> bool:
         return (self.path / self.DATA).exists()

@@ -5,6 +5,8 @@ A work item is (spec, RunDir). An executor runs every pending task of every item
 so an experiment's results and figures are written while others still train. ``seconds`` is
 the sum of that item's task times in this session.
 
+``where`` (``--executor``) sends the tasks to a Dask cluster instead (cluster.py).
+
 The pool is shared by all items: ``nablab report --jobs 2`` keeps both cores busy across
 experiments (a one-task CNN experiment no longer leaves a core idle), longest tasks first.
 """
@@ -124,9 +126,15 @@ def run_pool(items, jobs: int, on_done, log) -> None:
             raise
 
 
-def execute(items, jobs: int, on_done, log, progress: bool = False) -> None:
-    """Run the items' pending tasks here (``jobs`` 1, or only one task) or in a shared pool."""
-    if jobs > 1 and sum(len(pending(spec, run)) for spec, run in items) > 1:
+def execute(items, jobs: int, on_done, log, progress: bool = False, where: str | None = None) -> None:
+    """Run the items' pending tasks here (``jobs`` 1, or only one task), in a shared pool, or
+    on a Dask cluster (``where``: '' for a LocalCluster of ``jobs`` workers, else the scheduler's
+    address; see cluster.py)."""
+    if where is not None:
+        from .cluster import client_for, run_dask
+        with client_for(where, jobs) as client:
+            run_dask(items, client, on_done, log)
+    elif jobs > 1 and sum(len(pending(spec, run)) for spec, run in items) > 1:
         run_pool(items, jobs, on_done, log)
     else:
         run_here(items, on_done, log, progress)

@@ -86,13 +86,13 @@ def create(spec: ExperimentSpec, out: str | Path, *, quick: bool = False, comman
 
 
 def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = False,
-        command: str = "", overrides=(), log=print) -> dict:
+        command: str = "", overrides=(), log=print, where: str | None = None) -> dict:
     """Create a run directory for ``spec`` at ``out`` and run it; return results.json's dict."""
     kinds.get(spec.kind).check(spec)              # before the directory exists
     with RunDir(out).owned(command) as run_dir:
         create(spec, out, quick=quick, command=command, overrides=overrides)
         log(f"{spec.name}: {spec.title} → {run_dir.path}")
-        execute_and_finish([(spec, run_dir)], jobs, log)
+        execute_and_finish([(spec, run_dir)], jobs, log, where)
         return run_dir.results()
 
 
@@ -116,17 +116,17 @@ def check_finished(run_dir: RunDir) -> RunDir:
     return run_dir
 
 
-def resume(out: str | Path, *, jobs: int = 1, log=print) -> dict:
+def resume(out: str | Path, *, jobs: int = 1, log=print, where: str | None = None) -> dict:
     """Continue a stopped run: only the tasks that are not done run."""
     run_dir = RunDir(out)
     spec = load_spec(run_dir)
     with run_dir.owned(f"nablab run --resume {run_dir.path}"):
         log(f"{spec.name}: resuming {run_dir.path}")
-        execute_and_finish([(spec, run_dir)], jobs, log)
+        execute_and_finish([(spec, run_dir)], jobs, log, where)
         return run_dir.results()
 
 
-def execute_and_finish(items, jobs: int, log) -> None:
+def execute_and_finish(items, jobs: int, log, where: str | None = None) -> None:
     """Run what is left of every (spec, RunDir); each one that completes gets its results,
     figures and summary at once. If any was interrupted (Ctrl-C), RunInterrupted says how to
     continue each — after the others have finished or been stopped."""
@@ -136,7 +136,7 @@ def execute_and_finish(items, jobs: int, log) -> None:
         if not interrupted:
             finish(spec, run_dir, log)
     try:
-        executor.execute(items, jobs, on_done, log, progress=log is not quiet)
+        executor.execute(items, jobs, on_done, log, progress=log is not quiet, where=where)
     except KeyboardInterrupt:
         pass                                   # reported below, with what is left to resume
     unfinished = [run for _, run in items if not run.has_results()]
@@ -146,7 +146,7 @@ def execute_and_finish(items, jobs: int, log) -> None:
 
 
 def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), jobs: int = 1,
-                command: str = "", log=print) -> dict[str, RunDir]:
+                command: str = "", log=print, where: str | None = None) -> dict[str, RunDir]:
     """{name: finished RunDir} for each experiment: a run from ``reuse`` (run directories or
     folders of them), else ``folder/<name>`` — reused when finished, resumed when stopped, run
     when missing. All their tasks share one pool. Returns only when every run has results."""
@@ -173,7 +173,7 @@ def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), job
                     kinds.get(spec.kind).check(spec)
                 items.append((spec, create(spec, target.path, quick=quick, command=command)))
         try:
-            execute_and_finish(items, jobs, log)
+            execute_and_finish(items, jobs, log, where)
         except RunInterrupted as e:
             raise RunInterrupted(f"{e} — or run the same command again") from None
     return runs

@@ -102,7 +102,7 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
         regularizer=None,
         probes=(), probe_at=None, probe_every: int | None = None, seed: int = 0,
         progress: bool = True, checkpoint_dir=None, checkpoint_every: int | None = None,
-        resume: bool = True) -> History:
+        resume: bool = True, hooks=()) -> History:
     """Train ``model`` with ``train_step`` for ``iters`` (or ``epochs``); return its History.
 
     sampler "epoch" | "replacement" (the course's np.random.choice); eval_every (default
@@ -110,7 +110,8 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
     subset until the last evaluation): see Evaluate; regularizer
     nl.optim.L1 / L2; probes (names in PROBES) at ``probe_at`` or every ``probe_every``;
     checkpoint_dir: checkpoints every ``checkpoint_every`` (default eval_every), resumed when
-    ``resume``. NaN/inf raises TrainingDiverged; Ctrl-C ends with status "interrupted".
+    ``resume``; hooks: more Hook objects, after the built-in ones (a sweep's pruning). NaN/inf
+    raises TrainingDiverged; Ctrl-C ends with status "interrupted".
     """
     x_train, y_train, *_ = split = unpack(data)
     total = check_settings(len(x_train), iters, epochs, batch_size, train_acc_on, eval_every)
@@ -128,7 +129,7 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
         positive_int("fit: eval_test_samples", eval_test_samples)
     hooks = [Evaluate(split, eval_every, train_acc_on, train_acc_samples, rng, eval_test_samples,
                       np.random.default_rng([seed, 1])), ProgressBar(progress),
-             Checkpoints(checkpoint_dir, checkpoint_every or eval_every, resume, fp)]
+             Checkpoints(checkpoint_dir, checkpoint_every or eval_every, resume, fp), *hooks]
     watcher = ProbeSet(probes, probe_at, probe_every) if probes else None
     return run_loop(loop, hooks, loss, regularizer, watcher, x_train, y_train)
 

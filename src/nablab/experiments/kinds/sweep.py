@@ -1,0 +1,113 @@
+"""A hyperparameter sweep as a catalogue experiment (the book's §6.5 hyperparameter-search).
+
+[params] names a classify experiment (``base``) and the variant it tunes, the search space as
+``KEY=DIST`` items (sweep/space.py), how many trials, the sampler and the metric. One task runs
+the whole study in this process; ``nablab sweep`` runs the same study with trials on a process
+pool or a Dask cluster (sweep/command.py). The figures and the summary read data.json only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...document import Paragraph, Table
+from ...errors import ConfigError
+from ...plotting import save
+from ..sweep.figures import best_curves, keys_of, metric_vs_params, summary_rows
+from ..sweep.trial import METRICS
+from ..validate import require
+from .base import SingleRun
+
+
+@dataclass(frozen=True)
+class SweepParams:
+    """What ``nablab sweep`` takes on its command line, as a [params] table."""
+    base: str = ""                       # a classify experiment of the catalogue (or a .toml file)
+    variant: str = ""                    # its variant's key ("" = the first)
+    space: tuple[str, ...] = ()          # "optimizer.lr=loguniform:1e-6:1e-2", ...
+    sets: tuple[str, ...] = ()           # --set overrides of the base experiment
+    trials: int = 20
+    sampler: str = "tpe"                 # "tpe" | "random" | "grid"
+    metric: str = "val_acc"              # "val_acc" | "train_loss"
+    val_fraction: float = 0.2            # the share of the training images held out for validation
+    pruning: bool = True                 # Optuna's median rule on the validation curve
+    storage: str = ""                    # an Optuna RDB URL; "" = study.db in the run directory
+    seed: int = 0                        # the sampler's, the split's and the models' seed
+    quick: bool = False                  # the base experiment with --quick
+    quick_trials: int = 8                # --quick: this many trials ...
+    quick_sets: tuple[str, ...] = ()     # ... and these --set items after ``sets``
+
+    def check(self, where):
+        require(where, "base", self.base, bool(self.base), "a classify experiment's name")
+        require(where, "trials", self.trials, self.trials >= 1, ">= 1")
+        require(where, "quick_trials", self.quick_trials, self.quick_trials >= 1, ">= 1")
+        require(where, "sampler", self.sampler, self.sampler in ("tpe", "random", "grid"), "tpe, random or grid")
+        require(where, "metric", self.metric, self.metric in METRICS, f"one of {sorted(METRICS)}")
+        require(where, "val_fraction", self.val_fraction, 0 < self.val_fraction < 1, "between 0 and 1")
+
+
+class Sweep(SingleRun):
+    name = "sweep"
+    Params = SweepParams
+
+    def resolve(self, doc, where, sets, quick):
+        params = super().resolve(doc, where, sets, False)
+        if not quick:
+            return params
+        from dataclasses import replace
+        return replace(params, quick=True, trials=params.quick_trials, sets=(*params.sets, *params.quick_sets))
+
+    def dataset(self, params):
+        from ..sweep.results import config_of
+        from ..sweep.trial import variant_of
+        return variant_of(config_of(params), {}).data
+
+    def check(self, spec):
+        """Optuna is there; the space parses; each end of each range (each choice) is a value
+        the base experiment takes; a grid sampler has only finite ranges."""
+        from ..sweep.results import config_of, grid_size
+        from ..sweep.space import parse_space
+        from ..sweep.study import import_optuna
+        from ..sweep.trial import variant_of
+        import_optuna()
+        dists, config = parse_space(spec.params.space), config_of(spec.params)
+        for d in dists:
+            for value in d.ends():
+                try:
+                    variant_of(config, {d.key: value})
+                except ConfigError as e:
+                    raise ConfigError(f"--param {d}: {e}") from None
+        if spec.params.sampler == "grid":
+            grid_size(dists)
+
+    def compute(self, p, progress):
+        raise NotImplementedError("run_task runs the study")
+
+    def run_task(self, spec, task, run, progress=False):
+        from ..sweep.results import run_sweep
+        from ..sweep.study import Inline
+        run_sweep(spec, run, Inline(), 1, print if progress else (lambda *a: None))
+        return "finished"
+
+    def figures(self, results, run):
+        return [save(metric_vs_params(results), run.figures_dir, "metric_vs_params"),
+                save(best_curves(results), run.figures_dir, "best_curves")]
+
+    def summary(self, r):
+        c, best = r["counts"], r.get("best")
+        lines = [f"Tuned: `{r['base']}`, variant `{r['variant']}` ({r['variant_label']}), {r['iters']} iterations "
+                 f"per trial, on {r['n_train']} training images; scored on {r['n_val']} held-out validation "
+                 f"images ({r['metric']}, {r['direction']}). Search: {', '.join(f'`{s}`' for s in r['space'])}, "
+                 f"{r['sampler']} sampler, study `{r['study']}` in {r['storage']}.",
+                 f"Trials: {len(r['trials'])} — {c['complete']} finished, {c['pruned']} pruned (median rule), "
+                 f"{c['fail']} failed" + (f", {c['running']} still running" if c["running"] else "") + "."]
+        if best:
+            lines.append(f"Best trial {best['number']}: {r['metric']} {best['value']:.4f} with "
+                         + ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
+                                     for k, v in best["params"].items())
+                         + f"; its test accuracy, measured once after the search: {best['test_acc']:.4f}.")
+        return [Paragraph(" ".join(lines)),
+                Table(["trial", *keys_of(r), r["metric"], "seconds"], summary_rows(r))]
+
+
+KIND = Sweep()

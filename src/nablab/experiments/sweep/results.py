@@ -1,0 +1,83 @@
+"""A sweep from start to data.json: the study opened, the missing trials run, the table written.
+
+data.json (results.json's numbers; the figures and summary.md read only this):
+    study, storage, metric, direction, space, sampler, val_fraction, n_train, n_val
+    trials   [{number, state, value, params, curve [[iteration, val_acc], ...], seconds, note}]
+    counts   {complete, pruned, fail, running}
+    best     {number, params, value, test_acc} — test_acc measured once, after the search
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+from ..datasets import data_for
+from .space import parse_space
+from .study import hide_password, open_study, run_trials, sampler_for
+from .trial import METRICS, run_trial, split, variant_of
+
+
+def config_of(p) -> dict:
+    """The JSON every trial gets (see trial.py)."""
+    return {"base": p.base, "variant": p.variant, "sets": list(p.sets), "quick": p.quick,
+            "val_fraction": p.val_fraction, "seed": p.seed, "metric": p.metric}
+
+
+def storage_url(p, run) -> str:
+    """The study's database: --storage, or study.db in the run directory."""
+    return p.storage or f"sqlite:///{run.study_file.resolve()}"
+
+
+def grid_size(dists) -> int:
+    return math.prod(len(d.grid()) for d in dists)
+
+
+def run_sweep(spec, run, pool, jobs: int, log, *, more: int | None = None, remote: bool = False) -> dict:
+    """Run what is missing of ``spec``'s trials (or ``more`` trials), then write data.json.
+
+    remote: the workers are a Dask scheduler's, which may not reach an SQLite file here — they
+    then train without pruning and this process reports their curves (see study.py)."""
+    p, url = spec.params, storage_url(spec.params, run)
+    config, dists = config_of(p), parse_space(p.space)
+    warmup = variant_of(config, {}).train.iters // 4
+    study = open_study(url, spec.name, p.metric, p.sampler, dists, p.seed, warmup)
+    finished = sum(t.state.is_finished() for t in study.trials)
+    if study.trials:     # more trials: a sampler seeded anew, else it would draw the first ones again
+        shared = os.getpid() if p.storage else 0        # several processes sharing one study
+        study.sampler = sampler_for(p.sampler, dists, p.seed + len(study.trials) + shared)
+    n = max(0, p.trials - finished) if more is None else more
+    if p.sampler == "grid":
+        n = min(n, max(0, grid_size(dists) - finished))
+    workers_reach = p.pruning and not (remote and url.startswith("sqlite"))
+    if p.pruning and not workers_reach:
+        log("  pruning needs a storage the workers reach (an RDB URL): trials run to the end")
+    log(f"{spec.name}: {n} trial(s) of {', '.join(map(str, dists))} into {hide_password(url)}")
+    run_trials(study, config, dists, n, pool, jobs, url if workers_reach else None, log)
+    data = sweep_data(study, spec, dists, url)
+    complete = [t for t in study.trials if t.state.name == "COMPLETE"]
+    if complete:
+        best = study.best_trial
+        result = pool.submit(run_trial, config, best.params, None, True).result()
+        data["best"] = {"number": best.number, "params": best.params, "value": best.value,
+                        "test_acc": result.get("test_acc")}
+        log(f"  best trial {best.number}: {p.metric} {best.value:.4f}, test accuracy "
+            f"{result.get('test_acc', float('nan')):.4f} (measured once, now) {best.params}")
+    run.write_data(data)
+    return data
+
+
+def sweep_data(study, spec, dists, url: str) -> dict:
+    p = spec.params
+    run = variant_of(config_of(p), {})
+    x_train, _, x_val, _ = split(data_for(run.data), p.val_fraction, p.seed)
+    trials = [{"number": t.number, "state": t.state.name.lower(), "value": t.value, "params": t.params,
+               "curve": [[int(k), v] for k, v in sorted(t.intermediate_values.items())],
+               "seconds": t.user_attrs.get("seconds"), "note": t.user_attrs.get("note", "")}
+              for t in study.trials]
+    counts = {s: sum(t["state"] == s for t in trials) for s in ("complete", "pruned", "fail", "running")}
+    return {"study": spec.name, "storage": hide_password(p.storage) if p.storage else "study.db (SQLite, in the run directory)",
+            "metric": p.metric, "direction": METRICS[p.metric], "space": [str(d) for d in dists],
+            "sampler": p.sampler, "val_fraction": p.val_fraction, "base": p.base, "variant": run.key,
+            "variant_label": run.label, "iters": run.train.iters,
+            "n_train": len(x_train), "n_val": len(x_val), "trials": trials, "counts": counts, "best": None}
