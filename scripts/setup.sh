@@ -36,7 +36,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "setup: installing nablab into .venv (pip install -e '.[test]')"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
-.venv/bin/python -c "import nablab, torch" # fail here, clearly, if the install did not work
+.venv/bin/python -c "import nablab, torch, optuna, distributed" # fail here, clearly, if the install did not work
 
 echo "setup: datasets"
 .venv/bin/nablab data fetch fashion-mnist || echo "setup: warning: Fashion-MNIST unavailable" >&2

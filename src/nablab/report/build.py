@@ -22,7 +22,7 @@ from .runs import Run
 from .text import TEXT
 
 EXPERIMENTS = ("sgd-regression", "two-layer-net", "vanishing-gradient", "init-histograms",
-               "depth-gradients", "batch-norm", "optimizers", "optimizer-paths", "overfitting",
+               "depth-gradients", "batch-norm", "optimizers", "optimizer-paths", "overfitting", "hyperparameter-search",
                "im2col-demo", "conv-speed", "filters", "simple-cnn", "double-cnn", "deep-cnn",
                "lenet", "alexnet-style", *DAY3)
 LANGS = ("ja", "en")

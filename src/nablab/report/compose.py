@@ -7,7 +7,7 @@ are found by their stable ``key`` from the catalogue, never by their display lab
 from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
-from . import day3
+from . import day3, search
 from .runs import Run, best_of, course_text, depth_without_bn, dg_share, mean_std, regularised_verdict
 from .text import TEXT
 
@@ -28,7 +28,7 @@ def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
     blocks += section1(T, runs, checks)
     blocks += day3.chapter(lang, T, runs)                 # Day 3 preview: the same problem through time
     blocks += section2(T, runs, checks)
-    blocks += section3(T, runs, checks)
+    blocks += section3(T, runs, checks) + search.blocks(lang, T, runs)     # the book's §6.5, run
     blocks += section4(T, runs, checks)
     blocks += section5(T, runs)
     blocks += course_comparison(T, runs)

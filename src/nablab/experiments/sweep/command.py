@@ -65,7 +65,8 @@ def sweep(args, jobs: int, where: str | None, log) -> None:
         if spec.kind != "sweep":
             raise ConfigError(f"{args.resume}: holds a {spec.kind} run; nablab sweep --resume continues sweeps")
     else:
-        spec, more = sweep_spec(args), None
+        spec = sweep_spec(args)
+        more = spec.params.trials if spec.params.storage else None     # a shared study: trials of our own
         run_dir = RunDir(args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}")
     with run_dir.owned(command):
         if not args.resume:

@@ -14,7 +14,7 @@ import os
 
 from ..datasets import data_for
 from .space import parse_space
-from .study import hide_password, open_study, run_trials, sampler_for
+from .study import enqueue_grid, hide_password, open_study, run_trials, sampler_for
 from .trial import METRICS, run_trial, split, variant_of
 
 
@@ -35,6 +35,8 @@ def grid_size(dists) -> int:
 
 def run_sweep(spec, run, pool, jobs: int, log, *, more: int | None = None, remote: bool = False) -> dict:
     """Run what is missing of ``spec``'s trials (or ``more`` trials), then write data.json.
+    (``nablab sweep`` with --storage passes more = --trials: each process sharing a study runs
+    its own count, so the counts add up.)
 
     remote: the workers are a Dask scheduler's, which may not reach an SQLite file here — they
     then train without pruning and this process reports their curves (see study.py)."""
@@ -48,12 +50,12 @@ def run_sweep(spec, run, pool, jobs: int, log, *, more: int | None = None, remot
         study.sampler = sampler_for(p.sampler, dists, p.seed + len(study.trials) + shared)
     n = max(0, p.trials - finished) if more is None else more
     if p.sampler == "grid":
-        n = min(n, max(0, grid_size(dists) - finished))
+        n = min(n, enqueue_grid(study, dists, p.seed + len(study.trials)))
     workers_reach = p.pruning and not (remote and url.startswith("sqlite"))
     if p.pruning and not workers_reach:
         log("  pruning needs a storage the workers reach (an RDB URL): trials run to the end")
     log(f"{spec.name}: {n} trial(s) of {', '.join(map(str, dists))} into {hide_password(url)}")
-    run_trials(study, config, dists, n, pool, jobs, url if workers_reach else None, log)
+    run_trials(study, config, dists, n, pool, jobs, url if workers_reach else None, log, warmup)
     data = sweep_data(study, spec, dists, url)
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
     if complete:

@@ -19,7 +19,7 @@ import multiprocessing
 import re
 
 from ...errors import ConfigError
-from .trial import METRICS, run_trial
+from .trial import METRICS, median_pruner, run_trial, storage_for
 
 INSTALL = 'pip install -e ".[distributed]"'
 
@@ -33,13 +33,6 @@ def import_optuna():
     return optuna
 
 
-def storage_for(url: str):
-    """An Optuna storage for ``url``; SQLite waits up to 60 s for a lock (several writers)."""
-    optuna = import_optuna()
-    kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
-    return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
-
-
 def hide_password(url: str) -> str:
     """'postgresql://me:secret@host/db' → 'postgresql://me:***@host/db' (what files may show)."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
@@ -51,21 +44,42 @@ def sampler_for(name: str, dists, seed: int):
         return optuna.samplers.TPESampler(seed=seed)
     if name == "random":
         return optuna.samplers.RandomSampler(seed=seed)
-    if name == "grid":
-        return optuna.samplers.GridSampler({d.key: d.grid() for d in dists}, seed=seed)
+    if name == "grid":      # the grid's points are enqueued (enqueue_grid); this draws nothing
+        return optuna.samplers.RandomSampler(seed=seed)
     raise ConfigError(f"--sampler expects tpe, random or grid; got {name!r}")
 
 
 def open_study(url: str, name: str, metric: str, sampler: str, dists, seed: int, warmup: int):
     """The study ``name`` in ``url``: created, or loaded when it is there (more trials)."""
     optuna = import_optuna()
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=warmup)
-    study = optuna.create_study(storage=storage_for(url), study_name=name, direction=METRICS[metric],
-                                sampler=sampler_for(sampler, dists, seed), pruner=pruner, load_if_exists=True)
+    try:
+        storage = storage_for(url)
+    except Exception as e:              # a URL SQLAlchemy cannot parse, a driver not installed, no server
+        raise ConfigError(f"--storage {hide_password(url)}: Optuna cannot open it ({type(e).__name__}: "
+                          f"{hide_password(str(e))[:300]}); expected an RDB URL such as "
+                          "sqlite:///study.db or postgresql://user@host/db") from None
+    study = optuna.create_study(storage=storage, study_name=name, direction=METRICS[metric],
+                                sampler=sampler_for(sampler, dists, seed), pruner=median_pruner(warmup),
+                                load_if_exists=True)
     if study.direction.name.lower() != METRICS[metric]:
         raise ConfigError(f"the study {name!r} in {hide_password(url)} is to {study.direction.name.lower()}; "
                           f"--metric {metric} is to {METRICS[metric]}")
     return study
+
+
+def enqueue_grid(study, dists, seed: int) -> int:
+    """Put every grid point not tried yet in the study's queue, in a shuffled order; return
+    how many are queued. (Optuna's GridSampler stops the study from inside ``tell``, which only
+    works under ``study.optimize``; a queue works with ask and tell.)"""
+    import itertools
+    import random
+    keys = [d.key for d in dists]
+    tried = {tuple(t.params.get(k) for k in keys) for t in study.trials}
+    points = [p for p in itertools.product(*(d.grid() for d in dists)) if p not in tried]
+    random.Random(seed).shuffle(points)
+    for point in points:
+        study.enqueue_trial(dict(zip(keys, point)))
+    return len(points)
 
 
 class Inline:
@@ -149,7 +163,7 @@ def tell(study, trial, result: dict, reported: bool) -> None:
     study.tell(trial, result.get("value") if result["state"] == "complete" else None, state=state)
 
 
-def run_trials(study, config: dict, dists, n: int, pool, jobs: int, url: str | None, log) -> None:
+def run_trials(study, config: dict, dists, n: int, pool, jobs: int, url: str | None, log, warmup: int = 0) -> None:
     """Ask ``n`` trials, at most ``jobs`` at a time; each is told back as it ends. A trial whose
     worker failed (killed on every try, an error) is told FAIL with the reason, not raised."""
     space = {d.key: d.optuna() for d in dists}
@@ -159,7 +173,8 @@ def run_trials(study, config: dict, dists, n: int, pool, jobs: int, url: str | N
             while asked < n and len(running) < jobs:
                 trial, asked = study.ask(space), asked + 1
                 # the worker reports to this trial by its id (ask-and-tell has no other handle for it)
-                report = {"storage": url, "study": study.study_name, "trial_id": trial._trial_id} if url else None
+                report = ({"storage": url, "study": study.study_name, "trial_id": trial._trial_id,
+                           "warmup": warmup} if url else None)
                 running[pool.submit(run_trial, config, trial.params, report)] = trial
             for future in pool.wait_any(list(running)):
                 trial = running.pop(future)

@@ -80,13 +80,29 @@ def split(ds, fraction: float, seed: int):
     return ds.x_train[train], ds.y_train[train], ds.x_train[val], ds.y_train[val]
 
 
+def storage_for(url: str):
+    """An Optuna storage for ``url``; SQLite waits up to 60 s for a lock (several writers)."""
+    import optuna
+    kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
+    return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
+
+
+def median_pruner(warmup: int):
+    """Optuna's median rule: after 5 finished trials, stop a trial whose validation accuracy at an
+    iteration past ``warmup`` is below the median of the earlier trials' at that iteration."""
+    import optuna
+    return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=warmup)
+
+
 def attach(report: dict | None):
-    """The Optuna trial to report to, from the study's storage (None: no pruning here)."""
+    """The Optuna trial to report to, from the study's storage (None: no pruning here). The
+    pruner is not stored with the study: each process that prunes builds the same one."""
     if not report:
         return None
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.load_study(study_name=report["study"], storage=report["storage"])
+    study = optuna.load_study(study_name=report["study"], storage=storage_for(report["storage"]),
+                              pruner=median_pruner(report["warmup"]))
     return optuna.trial.Trial(study, report["trial_id"])
 
 
