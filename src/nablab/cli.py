@@ -150,6 +150,28 @@ def drill_command(args) -> int:
     return drill(args)
 
 
+def add_sweep_parser(sub) -> None:
+    sweep = sub.add_parser("sweep", help="search hyperparameters on a validation split (Optuna)")
+    sweep.add_argument("name", nargs="?", help="a classify experiment to tune, or a sweep experiment")
+    sweep.add_argument("--param", action="append", default=[], metavar="KEY=DIST",
+                       help="e.g. optimizer.lr=loguniform:1e-5:1e-1, model.dropout=uniform:0:0.5, "
+                            "train.batch_size=int:16:128, optimizer.name=choice:sgd,momentum,adam")
+    sweep.add_argument("--trials", type=int, help="trials to run (with --resume: this many more)")
+    sweep.add_argument("--sampler", choices=("tpe", "random", "grid"))
+    sweep.add_argument("--metric", choices=("val_acc", "train_loss"))
+    sweep.add_argument("--variant", help="the variant of NAME to tune (default: its first)")
+    sweep.add_argument("--storage", metavar="URL", help="an Optuna RDB URL shared by several "
+                       "sweep processes (default: study.db in the run directory)")
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    sweep.add_argument("--jobs", type=int, default=1, help="trials at a time")
+    sweep.add_argument("--quick", action="store_true")
+    sweep.add_argument("--out", help="run directory (default: runs/NAME-sweep-YYYYmmdd-HHMMSS)")
+    sweep.add_argument("--resume", metavar="DIR", help="more trials for a sweep's run directory")
+    sweep.add_argument("--quiet", action="store_true")
+    add_executor(sweep)
+    sweep.set_defaults(func=sweep_command)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nablab", description="Deep Learning Day 2, from scratch.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -181,25 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--quiet", action="store_true", help="no progress bars or messages")
     add_executor(report)
     report.set_defaults(func=report_command)
-    sweep = sub.add_parser("sweep", help="search hyperparameters on a validation split (Optuna)")
-    sweep.add_argument("name", nargs="?", help="a classify experiment to tune, or a sweep experiment")
-    sweep.add_argument("--param", action="append", default=[], metavar="KEY=DIST",
-                       help="e.g. optimizer.lr=loguniform:1e-5:1e-1, model.dropout=uniform:0:0.5, "
-                            "train.batch_size=int:16:128, optimizer.name=choice:sgd,momentum,adam")
-    sweep.add_argument("--trials", type=int, help="trials to run (with --resume: this many more)")
-    sweep.add_argument("--sampler", choices=("tpe", "random", "grid"))
-    sweep.add_argument("--metric", choices=("val_acc", "train_loss"))
-    sweep.add_argument("--variant", help="the variant of NAME to tune (default: its first)")
-    sweep.add_argument("--storage", metavar="URL", help="an Optuna RDB URL shared by several "
-                       "sweep processes (default: study.db in the run directory)")
-    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    sweep.add_argument("--jobs", type=int, default=1, help="trials at a time")
-    sweep.add_argument("--quick", action="store_true")
-    sweep.add_argument("--out", help="run directory (default: runs/NAME-sweep-YYYYmmdd-HHMMSS)")
-    sweep.add_argument("--resume", metavar="DIR", help="more trials for a sweep's run directory")
-    sweep.add_argument("--quiet", action="store_true")
-    add_executor(sweep)
-    sweep.set_defaults(func=sweep_command)
+    add_sweep_parser(sub)
     drill = sub.add_parser("drill", help="E-qualification drills whose answers are proven by running them")
     drill.add_argument("--section", help="only this section (flow, 1, 2, 3, 4, 5)")
     drill.add_argument("--n", type=int, help="at most N questions")

@@ -52,9 +52,12 @@ def client_for(address: str, jobs: int):
     single-threaded worker processes on 127.0.0.1 (closed again at the end of the block)."""
     from .executor import single_threaded_blas
     distributed = import_distributed()
+    import dask
     with contextlib.ExitStack() as stack:
         if not address:
             stack.enter_context(single_threaded_blas())         # the workers inherit it
+            # the workers' statistical profiler samples every thread's stack 100 times a second
+            stack.enter_context(dask.config.set({"distributed.worker.profile.enabled": False}))
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address=None, silence_logs=logging.ERROR))
