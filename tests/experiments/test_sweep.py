@@ -70,6 +70,8 @@ def test_a_sweep_writes_its_study_table_figures_and_summary(tmp_path):
         assert t["curve"] and all(0 <= a <= 1 for _, a in t["curve"])
     best = max((t for t in r["trials"] if t["state"] == "complete"), key=lambda t: t["value"])
     assert r["best"]["number"] == best["number"] and 0 <= r["best"]["test_acc"] <= 1
+    assert set(r["importance"]) == {"optimizer.lr", "train.batch_size"}
+    assert sum(r["importance"].values()) == pytest.approx(1, abs=1e-3)
     assert (out / "study.db").exists() and {p.name for p in (out / "figures").glob("*.png")} == \
         {"metric_vs_params.png", "best_curves.png"}
     summary = (out / "summary.md").read_text()
@@ -115,6 +117,15 @@ def test_a_diverging_trial_is_recorded_failed_not_a_crash(tmp_path, capsys):
     assert r["counts"]["fail"] == 2 and r["best"] is None
     assert all(t["note"].startswith("diverged at iteration") for t in r["trials"])
     assert "2 failed" in (out / "summary.md").read_text()
+
+
+def test_a_sweep_can_minimise_the_training_loss(tmp_path):
+    out = tmp_path / "s"
+    assert sweep("--param", LR, "--metric", "train_loss", "--sampler", "random", "--trials", "3", "--out", str(out)) == 0
+    r = data(out)
+    assert r["direction"] == "minimize"
+    done = [t for t in r["trials"] if t["state"] == "complete"]
+    assert r["best"]["value"] == min(t["value"] for t in done) and all(0 < t["value"] < 5 for t in done)
 
 
 def test_the_grid_sampler_visits_each_point_once(tmp_path):

@@ -147,6 +147,21 @@ def test_day3_chapter_quotes_its_runs(report):
         assert chapter.count("![") == 4
 
 
+def test_section3_reports_the_hyperparameter_search(report):
+    """The §6.5 sweep sits in Section 3 (before Section 4) in both languages, with its numbers and figures."""
+    r = json.loads((report / "runs-quick" / "hyperparameter-search" / "results.json").read_text())
+    best = r["best"]
+    for name, heading, s3, s4 in (("report.md", "### 検証データによるハイパーパラメータ探索", "## Section3", "## Section4"),
+                                  ("report.en.md", "### Hyperparameter search on a validation split", "## Section 3",
+                                   "## Section 4")):
+        text = (report / name).read_text(encoding="utf-8")
+        assert text.index(s3) < text.index(heading) < text.index(s4)
+        part = text[text.index(heading):text.index(s4)]
+        assert f"{best['value']:.3f}" in part and f"{best['test_acc']:.3f}" in part
+        assert f"{r['importance']['optimizer.lr']:.0%}" in part
+        assert part.count("![") == 2 and "hyperparameter-search-best_curves.png" in part
+
+
 def figure_problems(fig) -> list[str]:
     """Text under 9 pt, and two labelled series of one axes with the same colour, line style and marker."""
     import matplotlib

@@ -31,6 +31,8 @@ TEXT = {
                  "The best {top} finished trials lie within {spread} validation images of each other, so their "
                  "order is noise; they have lr between {lr_lo:.2g} and {lr_hi:.2g} and λ between "
                  "{lam_lo:.1e} and {lam_hi:.1e}; the finished trials with lr below 10⁻⁴ reach at most {slow:.3f}. "
+                 "Over the finished trials the learning rate explains {imp_lr:.0%} of the variance of the "
+                 "validation accuracy and λ {imp_lam:.0%} (fANOVA). "
                  "The book reports good results for lr ≈ 0.001–0.01 and λ ≈ 10⁻⁸–10⁻⁶."),
         "none": "No trial finished ({pruned} pruned, {fail} failed), so there is no best trial to report.",
         "curves": "Validation accuracy against iteration of the best finished trials (pruned trials in grey)",
@@ -52,6 +54,7 @@ TEXT = {
                  "λ = {lam:.1e} で検証精度 {val:.3f}。そのテスト精度は探索の後に一度だけ測り {test:.3f} だった。"
                  "完了した試行の上位 {top} 個の差は検証画像 {spread} 枚以内で、その順位はノイズの範囲である。上位 {top} 個は lr が {lr_lo:.2g}〜{lr_hi:.2g}、λ が {lam_lo:.1e}〜{lam_hi:.1e} の範囲にある。"
                  "lr が 10⁻⁴ 未満の完了した試行は最高でも {slow:.3f} にとどまる。"
+                 "完了した試行での検証精度の分散のうち、学習率が {imp_lr:.0%}、λ が {imp_lam:.0%} を説明する（fANOVA）。"
                  "書籍は lr ≈ 0.001〜0.01、λ ≈ 10⁻⁸〜10⁻⁶ で学習がうまく進むとしている。"),
         "none": "完了した試行がない（枝刈り {pruned}、失敗 {fail}）ため、最良の試行は示せない。",
         "curves": "検証精度の推移（完了した試行の上位。灰色は枝刈りされた試行）",
@@ -73,7 +76,9 @@ def numbers(run: Run, top: int = 10) -> dict:
             "lr_lo": min(t["params"][lr] for t in head), "lr_hi": max(t["params"][lr] for t in head),
             "lam_lo": min(t["params"][lam] for t in head), "lam_hi": max(t["params"][lam] for t in head),
             "slow": max(slow) if slow else float("nan"),
-            "spread": round((head[0]["value"] - head[-1]["value"]) * r["n_val"])}
+            "spread": round((head[0]["value"] - head[-1]["value"]) * r["n_val"]),
+            "imp_lr": (r.get("importance") or {}).get(lr, float("nan")),
+            "imp_lam": (r.get("importance") or {}).get(lam, float("nan"))}
 
 
 def blocks(lang: str, T: dict, runs: dict[str, Run]) -> list:

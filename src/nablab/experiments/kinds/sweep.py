@@ -106,6 +106,9 @@ class Sweep(SingleRun):
                          + ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
                                      for k, v in best["params"].items())
                          + f"; its test accuracy, measured once after the search: {best['test_acc']:.4f}.")
+        if r.get("importance"):
+            lines.append("Importance (fANOVA, share of the variance of the metric over the finished trials): "
+                         + ", ".join(f"{k} {v:.2f}" for k, v in r["importance"].items()) + ".")
         return [Paragraph(" ".join(lines)),
                 Table(["trial", *keys_of(r), r["metric"], "seconds"], summary_rows(r))]
 
