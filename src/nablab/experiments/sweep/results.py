@@ -57,15 +57,16 @@ def run_sweep(spec, run, pool, jobs: int, log, *, more: int | None = None, remot
         log("  pruning needs a storage the workers reach (an RDB URL): trials run to the end")
     log(f"{spec.name}: {n} trial(s) of {', '.join(map(str, dists))} into {hide_password(url)}")
     run_trials(study, config, dists, n, pool, jobs, url if workers_reach else None, log, warmup)
-    data = sweep_data(study, spec, dists, url)
-    complete = [t for t in study.trials if t.state.name == "COMPLETE"]
-    if complete:
+    best, test = None, {}
+    if any(t.state.name == "COMPLETE" for t in study.trials):
         best = study.best_trial
-        result = pool.submit(run_trial, config, best.params, None, True).result()
+        test = pool.submit(run_trial, config, best.params, None, True).result()
+    data = sweep_data(study, spec, dists, url)          # the study as it stands now (shared: others' too)
+    if best is not None:
         data["best"] = {"number": best.number, "params": best.params, "value": best.value,
-                        "test_acc": result.get("test_acc")}
+                        "test_acc": test.get("test_acc")}
         log(f"  best trial {best.number}: {p.metric} {best.value:.4f}, test accuracy "
-            f"{result.get('test_acc', float('nan')):.4f} (measured once, now) {best.params}")
+            f"{test.get('test_acc', float('nan')):.4f} (measured once, now) {best.params}")
     data["importance"] = importance(study)
     run.write_data(data)
     return data

@@ -17,6 +17,7 @@ import concurrent.futures
 import contextlib
 import multiprocessing
 import re
+import time
 
 from ...errors import ConfigError
 from .trial import METRICS, median_pruner, run_trial, storage_for
@@ -52,12 +53,18 @@ def sampler_for(name: str, dists, seed: int):
 def open_study(url: str, name: str, metric: str, sampler: str, dists, seed: int, warmup: int):
     """The study ``name`` in ``url``: created, or loaded when it is there (more trials)."""
     optuna = import_optuna()
-    try:
-        storage = storage_for(url)
-    except Exception as e:              # a URL SQLAlchemy cannot parse, a driver not installed, no server
-        raise ConfigError(f"--storage {hide_password(url)}: Optuna cannot open it ({type(e).__name__}: "
-                          f"{hide_password(str(e))[:300]}); expected an RDB URL such as "
-                          "sqlite:///study.db or postgresql://user@host/db") from None
+    for attempt in range(5):
+        try:
+            storage = storage_for(url)
+            break
+        except Exception as e:          # a URL SQLAlchemy cannot parse, a driver not installed, no server
+            problem = e
+            # several workers starting at once race to create the tables: the losers try again
+            if "ArgumentError" in type(e).__name__ or "NoSuchModule" in type(e).__name__ or attempt == 4:
+                raise ConfigError(f"--storage {hide_password(url)}: Optuna cannot open it ({type(problem).__name__}"
+                                  f": {hide_password(str(problem))[:300]}); expected an RDB URL such as "
+                                  "sqlite:///study.db or postgresql://user@host/db") from None
+            time.sleep(0.5 * (attempt + 1))
     study = optuna.create_study(storage=storage, study_name=name, direction=METRICS[metric],
                                 sampler=sampler_for(sampler, dists, seed), pruner=median_pruner(warmup),
                                 load_if_exists=True)
