@@ -1,7 +1,9 @@
 """A tiny typed document model, rendered to Markdown and to one self-contained HTML page.
 
 Blocks: Heading(level, text), Paragraph(text), Items([text, ...]), Table(header, rows),
-Figure(path, caption), Code(text). Inline markup in text: `code` and **bold**.
+Figure(path, caption), Code(text), Math(latex, label). Inline markup in text: `code` and **bold**.
+A formula is LaTeX: ``$$ … $$`` in Markdown, MathML in HTML (converted when the page is built by
+latex2mathml — no JavaScript, no network).
 Run summaries (summary.md) and the Day 2 report are both lists of these blocks, so one
 table renderer serves HTML, Markdown and summary.md.
 
@@ -56,7 +58,13 @@ class Code:
     text: str
 
 
-Block = Heading | Paragraph | Items | Table | Figure | Code
+@dataclass(frozen=True)
+class Math:
+    latex: str                  # one display formula, e.g. r"w \leftarrow w - \eta \nabla E"
+    label: str = ""             # what it is, shown before it
+
+
+Block = Heading | Paragraph | Items | Table | Figure | Code | Math
 
 INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
 
@@ -87,6 +95,8 @@ def markdown_block(b: Block, figure_dir: str) -> list[str]:
             return [f"![{caption}]({figure_dir}/{Path(path).name})", "", f"*{caption}*", ""]
         case Code(text):
             return ["```python", text.rstrip(), "```", ""]
+        case Math(latex, label):
+            return [*([f"{label}:", ""] if label else []), "$$", latex, "$$", ""]
     raise TypeError(f"not a document block: {b!r}")
 
 
@@ -126,6 +136,12 @@ def html_block(b: Block, ids: dict[int, str]) -> str:
                     f"<figcaption>{inline_html(caption)}</figcaption></figure>")
         case Code(text):
             return f"<pre><code>{html.escape(text.rstrip())}</code></pre>"
+        case Math(latex, label):
+            from latex2mathml.converter import convert
+            head = f'<span class="math-label">{inline_html(label)}</span>' if label else ""
+            # an HTML page needs no namespace on <math> (and the page names no http:// address at all)
+            mathml = convert(latex, display="block").replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")
+            return f'<div class="math">{head}{mathml}</div>'
     raise TypeError(f"not a document block: {b!r}")
 
 
@@ -146,16 +162,36 @@ code { background: #f3f3f6; padding: 0 .25em; border-radius: 3px; }
 pre { background: #f6f6f9; padding: .8em; overflow-x: auto; }
 nav { background: #f7f8fb; padding: .6em 1em; border: 1px solid #dde; }
 nav ul { margin: 0; }
+nav ul ul { font-size: .88em; padding-left: 1.4em; }
+nav ul ul li { display: inline; }
+nav ul ul li:not(:last-child)::after { content: " · "; color: #889; }
+.math { display: flex; align-items: center; gap: 1em; margin: .4em 0 .4em 1em; }
+.math-label { min-width: 9em; color: #345; font-size: .92em; }
+math { font-size: 1.1em; }
 @media print { body { max-width: none; } nav { display: none; } h2 { page-break-before: always; } }
 """
+
+
+def contents(blocks: list[Block], ids: dict[int, str]) -> str:
+    """The table of contents: every h2, and under it its h3 subsections on one line."""
+    sections = []                                   # [(h2, [h3, ...]), ...]
+    for b in blocks:
+        if isinstance(b, Heading) and b.level == 2:
+            sections.append((b, []))
+        elif isinstance(b, Heading) and b.level == 3 and sections:
+            sections[-1][1].append(b)
+
+    def link(b):
+        return f'<a href="#{ids[id(b)]}">{inline_html(b.text)}</a>'
+    return "".join(f"<li>{link(h)}" + (f"<ul>{''.join(f'<li>{link(x)}</li>' for x in subs)}</ul>" if subs else "")
+                   + "</li>" for h, subs in sections)
 
 
 def to_html(blocks: list[Block], title: str, lang: str, links: str = "") -> str:
     """One self-contained page: figures as data URIs, a table of contents after the h1."""
     anchors = Anchors()
     ids = {id(b): anchors(b.text) for b in blocks if isinstance(b, Heading)}
-    toc = "".join(f'<li><a href="#{ids[id(b)]}">{inline_html(b.text)}</a></li>'
-                  for b in blocks if isinstance(b, Heading) and b.level == 2)
+    toc = contents(blocks, ids)
     body = []
     for b in blocks:
         body.append(html_block(b, ids))

@@ -78,6 +78,12 @@ window.addEventListener('load', () => {
   const imgs = [...document.images];
   const bad = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length;
   document.body.setAttribute('data-image-check', imgs.length + ':' + bad);
+  const maths = [...document.getElementsByTagName('math')];
+  const flat = maths.filter(m => { const r = m.getBoundingClientRect(); return !(r.width > 20 && r.height > 8); });
+  document.body.setAttribute('data-math-check', maths.length + ':' + flat.length);
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  const links = [...document.querySelectorAll('a[href^="#"]')].filter(a => !document.getElementById(decodeURIComponent(a.hash.slice(1))));
+  document.body.setAttribute('data-id-check', ids.length + ':' + (ids.length - new Set(ids).size) + ':' + links.length);
 });
 </script></body>"""
 
@@ -93,6 +99,10 @@ def test_report_in_headless_chromium(report, page, tmp_path):
     assert found, result.stderr[-2000:]
     total, broken = map(int, found.groups())
     assert total >= 15 and broken == 0
+    maths, flat = map(int, re.search(r'data-math-check="(\d+):(\d+)"', result.stdout).groups())
+    assert maths >= 20 and flat == 0, (maths, flat)            # MathML laid out, no formula of zero size
+    ids, repeated, dangling = map(int, re.search(r'data-id-check="(\d+):(\d+):(\d+)"', result.stdout).groups())
+    assert ids >= 40 and repeated == 0 and dangling == 0      # unique ids; every contents link lands
     console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
     assert not console, console
     ARTIFACTS.mkdir(exist_ok=True)
@@ -163,11 +173,15 @@ def test_section3_reports_the_hyperparameter_search(report):
 
 
 def figure_problems(fig) -> list[str]:
-    """Text under 9 pt, and two labelled series of one axes with the same colour, line style and marker."""
+    """Text under 9 pt on the page (a PNG wider than the report's column is shown scaled down, its
+    text with it), and two labelled series of one axes with the same colour, line style and marker."""
     import matplotlib
+    from nablab.plotting import DPI, PAGE_PX
     fig.canvas.draw()
-    problems = [f"{t.get_text()[:30]!r} is {t.get_fontsize():.0f} pt" for t in fig.findobj(matplotlib.text.Text)
-                if t.get_visible() and t.get_text().strip() and t.get_fontsize() < 9]
+    scale = min(1.0, PAGE_PX / (fig.get_figwidth() * DPI))
+    problems = [f"{t.get_text()[:30]!r} is {t.get_fontsize() * scale:.1f} pt on the page"
+                for t in fig.findobj(matplotlib.text.Text)
+                if t.get_visible() and t.get_text().strip() and t.get_fontsize() * scale < 9 - 1e-6]
     for ax in fig.axes:
         seen = {}
         for line in ax.get_lines():
@@ -181,22 +195,21 @@ def figure_problems(fig) -> list[str]:
 
 
 def test_every_figure_is_legible_and_tells_its_series_apart(report, monkeypatch):
-    """Every experiment's figures redrawn from its quick run: text >= 9 pt, no two series alike."""
-    import importlib
+    """Every experiment's figures redrawn from its quick run and audited as they are saved (after
+    save's own fit_page): text >= 9 pt at the report's column width, no two series alike."""
+    import matplotlib.figure
     from nablab.experiments import kinds
     from nablab.experiments.runner import load_spec
     from nablab.rundir import RunDir
     found, drawn = {}, []
 
-    def audit(fig, folder, name):
-        from nablab.plotting import pyplot
-        drawn.append(name)
-        found[f"{folder.parent.name}/{name}"] = figure_problems(fig)
-        pyplot().close(fig)
-        return Path(folder) / f"{name}.png"
+    def audit(fig, fname, *args, **kwargs):
+        if str(fname).endswith(".png"):
+            drawn.append(Path(fname).stem)
+            found[f"{Path(fname).parent.parent.name}/{Path(fname).stem}"] = figure_problems(fig)
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", audit)
     for run in sorted((report / "runs-quick").iterdir()):
         kind = kinds.get(load_spec(RunDir(run)).kind)
-        monkeypatch.setattr(importlib.import_module(type(kind).__module__), "save", audit)
         kind.figures(RunDir(run).results(), RunDir(run))
     assert len(drawn) >= 21, drawn
     bad = {k: v for k, v in found.items() if v}

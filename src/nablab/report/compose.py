@@ -7,14 +7,10 @@ are found by their stable ``key`` from the catalogue, never by their display lab
 from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
-from . import day3, search
-from .runs import Run, best_of, course_text, depth_without_bn, dg_share, mean_std, regularised_verdict
+from . import day3, formulas, search
+from .runs import (Run, best_of, bn_sweep, course_text, depth_without_bn, dg_share, label, mean_std,
+                   path_features, regularised_verdict)
 from .text import TEXT
-
-
-def fmt_range(values: dict, missing: str) -> str:
-    """'std 1 0.556, std 0.1 0.836, ...'; ``missing`` (e.g. "diverged") where a run has no number."""
-    return ", ".join(f"{k} {missing if v is None or v != v else f'{v:.3f}'}" for k, v in values.items())
 
 
 def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
@@ -38,7 +34,7 @@ def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
 
 
 def points(T, key):
-    return [Heading(3, T["key_points"]), Items(T[key])]
+    return [Heading(3, T["key_points"]), Items(T[key]), *formulas.blocks(T, key)]
 
 
 def variant_table(T, run: Run) -> list:
@@ -54,7 +50,7 @@ def variant_table(T, run: Run) -> list:
         test = mean_std(v)
         if v.get("diverged_at"):
             test = T["diverged_at"].format(it=v["diverged_at"][0])
-        row = [v["label"], test, mean_std(v, "train_acc"), f"{v['wall_time_s']:.1f}"]
+        row = [label(T, v["label"]), test, mean_std(v, "train_acc"), f"{v['wall_time_s']:.1f}"]
         if course:
             row += [course_text(v.get("course")), T["verdicts"].get(v.get("versus_course"), "")]
         rows.append(row)
@@ -84,13 +80,6 @@ def learning_flow(T, runs):
                                                 iters=two.variant(key)["iters"]))]
 
 
-def bn_sweep(T, bn: Run) -> tuple[str, str]:
-    scales = {"std 1": "std1", "std 0.1": "std01", "std 0.01": "std001", "std 0.001": "std0001"}
-    with_bn = {s: bn.variant(f"{k}-bn")["test_acc"] for s, k in scales.items()}
-    without = {s: bn.variant(f"{k}-no-bn")["test_acc"] for s, k in scales.items()}
-    return fmt_range(with_bn, T["diverged"]), fmt_range(without, T["diverged"])
-
-
 def grad_ratio(run: Run, key: str, iteration: int = 1) -> float:
     h = run.dir.history(key, 0)
     norms = [r["norm"] for r in h["probes"] if r["probe"] == "grad_norms" and r["iteration"] == iteration]
@@ -108,7 +97,7 @@ def section1(T, runs, checks):
     sigx = panels[("sigmoid", "xavier")]
     nets = {(n["activation"], str(n["init"]), n["batchnorm"]): n for n in dg.results["nets"]}
     s, s_bn = nets[("sigmoid", "0.01", False)], nets[("sigmoid", "0.01", True)]
-    bn_range, nobn_range = bn_sweep(T, bn)
+    sweep = bn_sweep(T, bn)                  # bn_range, nobn_range, bn_gap, nobn_gap
     share_note = T["share_note"].format(share=share) if abs(sg - share) < 0.005 else ""
     c = checks
     return [
@@ -137,15 +126,14 @@ def section1(T, runs, checks):
             sig_bn_acc=s_bn["test_acc"], depth_verdict=depth_without_bn(T, nets, share=dg_share(dg)))),
         Paragraph(T["bn_disc"].format(course=bn.acc("bn-course-code"),
                                   all=bn.acc("bn-all"), nobn=bn.acc("no-bn"),
-                                  iters=bn.variant("no-bn")["iters"], bn_range=bn_range,
-                                  nobn_range=nobn_range)),
+                                  iters=bn.variant("no-bn")["iters"], **sweep)),
         Heading(3, T["tests"]),
         *qa(T, T["ct1_q"], T["ct1_a"], T["ct1_c"].format(**c["chain_rule"])),
         Code(c["chain_rule"]["code"]),
         *qa(T, T["ct2_q"], T["ct2_a"], T["ct2_c"].format(**c["sigmoid"])),
         *qa(T, T["ct3_q"], T["ct3_a"], T["ct3_c"].format(**c["zero_init"])),
         Code(c["zero_init"]["code"]),
-        *qa(T, T["ct4_q"], T["ct4_a"], T["ct4_c"].format(bn_range=bn_range, nobn_range=nobn_range)),
+        *qa(T, T["ct4_q"], T["ct4_a"], T["ct4_c"].format(**sweep)),
         Heading(3, T["challenges"]),
         *qa(T, T["ex_s1_q"], T["ex_s1_a"], T["ex_s1_c"].format(
             batches=" | ".join(str(b[1]) for b in c["minibatch"]["batches"]))),
@@ -157,13 +145,13 @@ def section2(T, runs, checks):
     opt, paths = runs["optimizers"], runs["optimizer-paths"]
     nums = {"sgd": opt.acc("sgd"), "mom": opt.acc("momentum"), "rms": opt.acc("rmsprop"),
             "adam": opt.acc("adam"), "mom_after": opt.acc("momentum-after"), "ada_after": opt.acc("adagrad-after")}
-    steps = len(next(iter(paths.results["paths"].values()))) - 1
-    final = ", ".join(f"{k} {v:.3g}" for k, v in paths.results["final_f"].items())
+    feats = path_features(paths.results)     # each method's feature on the 2-D bowl, by a number
     return [Heading(2, T["s2_h"]), *points(T, "s2_points"), Heading(3, T["results"]),
             *variant_table(T, opt), Figure(opt.figure("comparison"), T["opt_caption"]),
             Figure(paths.figure("optimizer_paths"), T["paths_caption"]),
-            Heading(3, T["discussion"]), Paragraph(T["opt_disc"].format(**nums, steps=steps, paths=final)),
-            Heading(3, T["tests"]), *qa(T, T["ct5_q"], T["ct5_a"], T["ct5_c"].format(**nums))]
+            Heading(3, T["discussion"]), Paragraph(T["opt_disc"].format(**nums, **feats)),
+            Paragraph(T["paths_disc"].format(**feats)),
+            Heading(3, T["tests"]), *qa(T, T["ct5_q"], T["ct5_a"], T["ct5_c"].format(**feats))]
 
 
 def section3(T, runs, checks):
@@ -185,7 +173,7 @@ def section3(T, runs, checks):
             Heading(3, T["tests"]), *qa(T, T["ct6_q"], T["ct6_a"], T["ct6_c"].format(rows=rows)),
             *qa(T, T["ct7_q"], T["ct7_a"], T["ct7_c"].format(l1=lasso["L1 (Lasso)"], l2=lasso["L2 (Ridge)"])),
             Heading(3, T["challenges"]), *qa(T, T["ex_s3_q1"], T["ex_s3_a1"]), *qa(T, T["ex_s3_q2"], T["ex_s3_a2"]),
-            Paragraph(T["ex_s3_c"].format(l2=grads["L2"]["equal"], l1=grads["L1"]["equal"])),
+            Paragraph(T["ex_s3_c"].format(l2=T["formula"][grads["L2"]["equal"]], l1=T["formula"][grads["L1"]["equal"]])),
             Code("grad_l2 = rate * param\ngrad_l1 = rate * np.sign(param)\n"
                      "nl.optim.L2(rate).add_gradient([p]); nl.optim.L1(rate).add_gradient([p])")]
 
@@ -257,7 +245,7 @@ def course_comparison(T, runs) -> list:
             lo, hi = (v["course"], v["course"]) if isinstance(v["course"], (int, float)) else v["course"]
             gap = max(lo - v["test_acc"], v["test_acc"] - hi, 0) if v["test_acc"] is not None else 0
             why = T["course_why"].get(f"{name}/{v['key']}", "") if v["versus_course"] in ("above", "below") else ""
-            rows.append((name, v["label"], course_text(v["course"]), f"{mean_std(v)} ({v['seeds']})",
+            rows.append((name, label(T, v["label"]), course_text(v["course"]), f"{mean_std(v)} ({v['seeds']})",
                          T["verdicts"].get(v["versus_course"], ""),
                          why.format(mean=v["test_acc"], std=v["test_acc_std"], acc=acc, gap=gap,
                                     images=round(gap * n_test), n_test=n_test)))

@@ -99,3 +99,53 @@ def regularised_verdict(run: "Run", keys: tuple[str, str, str]) -> str:
     if all(v["test_acc"] > base["test_acc"] + noise for v in regs):
         return "of_higher"
     return "of_noise"
+
+
+def label(T: dict, text: str) -> str:
+    """A catalogue label in the report's language: each (English, local) pair of
+    T["label_words"] replaced in order (the Japanese report; English keeps the label)."""
+    for english, local in T.get("label_words", ()):
+        text = text.replace(english, local)
+    return text
+
+
+def path_features(results: dict) -> dict:
+    """What the optimizer-paths run shows of each method, by a number (the keys of T["paths_disc"]):
+    the first step's x/y length ratio (SGD and Momentum keep the gradient's proportion, AdaGrad,
+    RMSProp and Adam divide it out), Momentum's longest step over its first, AdaGrad's first and
+    last step lengths; also ``steps`` and ``paths`` (f at the end, per method)."""
+    import math
+    out = {"steps": len(next(iter(results["paths"].values()))) - 1,
+           "paths": ", ".join(f"{k} {v:.3g}" for k, v in results["final_f"].items())}
+    for name, path in results["paths"].items():
+        key = name.split()[0].lower()                    # sgd, momentum, adagrad, rmsprop, adam
+        steps = [math.dist(a, b) for a, b in zip(path, path[1:])]
+        (x0, y0), (x1, y1) = path[0], path[1]
+        out[f"{key}_ratio"] = abs(x1 - x0) / abs(y1 - y0) if y1 != y0 else float("inf")
+        out[f"{key}_first"], out[f"{key}_last"] = steps[0], steps[-1]
+        out[f"{key}_grow"] = max(steps) / steps[0] if steps[0] else float("nan")
+    return out
+
+
+def bn_sweep(T: dict, bn: Run) -> dict:
+    """The batch-norm weight-scale sweep as text, with BN and without — 'std 1 0.836 (train 1.000), …':
+    test accuracy with the training accuracy beside it — and the mean train − test gap of each (the
+    runs that did not diverge): the overfitting BN is said to reduce, measured."""
+    scales = {"std 1": "std1", "std 0.1": "std01", "std 0.01": "std001", "std 0.001": "std0001"}
+    out = {}
+    for name, suffix in (("bn", "bn"), ("nobn", "no-bn")):
+        parts, gaps = [], []
+        for s, k in scales.items():
+            v = bn.variant(f"{k}-{suffix}")
+            if v["test_acc"] is None or v["test_acc"] != v["test_acc"] or v.get("diverged_at"):
+                parts.append(f"{s} {T['diverged']}")
+                continue
+            parts.append(f"{s} {v['test_acc']:.3f} ({T['train_short']} {v['train_acc']:.3f})")
+            gaps.append(v["train_acc"] - v["test_acc"])
+        out[f"{name}_range"] = ", ".join(parts)
+        out[f"{name}_gap"] = sum(gaps) / len(gaps) if gaps else float("nan")
+    diff = out["bn_gap"] - out["nobn_gap"]
+    out["gap_verdict"] = T["gap_verdicts"]["smaller" if diff < -0.01 else "larger" if diff > 0.01 else "same"]
+    data = {r["key"]: r["data"] for r in bn.meta["spec"]["params"]["runs"]}["std01-bn"]
+    out["bn_images"] = data["n_train"] or (bn.results.get("dataset") or {}).get("n_train", 0)
+    return out

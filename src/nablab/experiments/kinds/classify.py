@@ -13,10 +13,10 @@ import numpy as np
 from ...document import Items, Table
 from ...errors import ConfigError
 from ...layers import SoftmaxCrossEntropy
-from ...plotting import grid, histogram, pyplot, save, series_style
 from ...rundir import folder_name
 from ...train import History, TrainingDiverged, fit
 from ..builders import build, parameter_count
+from ..classify_figures import accuracy_figure, comparison_figure, probe_figures
 from ..datasets import data_for
 from ..spec import RunSpec
 from ..validate import SET, build as build_spec, deep_merge, fail, nested
@@ -211,82 +211,6 @@ def course_text(course) -> str:
 
 def fmt(x, digits: int = 4) -> str:
     return "—" if x is None else f"{x:.{digits}f}"
-
-
-def accuracy_figure(results, run_dir):
-    variants = results["variants"]
-    fig, axes = grid(len(variants))
-    for ax, v in zip(axes, variants):
-        h = run_dir.history(v["key"], 0)
-        its = [p["iteration"] for p in h["points"]]
-        ax.plot(its, [p["train_acc"] for p in h["points"]], label="training set", lw=1)
-        ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1)
-        ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
-        ax.set_title(v["label"], fontsize=9)
-        ax.legend(loc="lower right", fontsize=9)
-        ax.grid(alpha=0.3)
-    fig.suptitle(f"{results['experiment']}: accuracy (seed 0)")
-    fig.tight_layout()
-    return save(fig, run_dir.figures_dir, "accuracy")
-
-
-def comparison_figure(results, run_dir):
-    fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(11, 4))
-    for k, v in enumerate(results["variants"]):
-        hs = run_dir.histories(v["key"])
-        n = min(len(h["points"]) for h in hs)            # seeds that diverged stop early:
-        m = min(len(h["losses"]) for h in hs)            # average what every seed reached
-        its = [p["iteration"] for p in hs[0]["points"][:n]]
-        test = np.mean([[p["test_acc"] for p in h["points"][:n]] for h in hs], axis=0)
-        ax1.plot(its, test, label=v["label"], lw=1.2, **series_style(k))
-        losses = np.mean([h["losses"][:m] for h in hs], axis=0)
-        w = max(1, len(losses) // 50)                    # moving-average window
-        smooth = np.convolve(losses, np.ones(w) / w, mode="valid")
-        ax2.plot(np.arange(w, len(losses) + 1), smooth, label=v["label"], lw=1, **series_style(k))
-    ax1.set(ylim=(0, 1), xlabel="iteration", ylabel="test accuracy",
-            title=f"test accuracy (mean of {results['seeds']} seed(s))")
-    ax2.set(xlabel="iteration", ylabel="training loss (moving average)", yscale="log", title="loss")
-    for ax in (ax1, ax2):
-        ax.grid(alpha=0.3)
-    ax1.legend(fontsize=9, loc="lower right")
-    fig.tight_layout()
-    return save(fig, run_dir.figures_dir, "comparison")
-
-
-def probe_figures(run_dir, variants: list[dict]) -> list:
-    records = {v["label"]: run_dir.history(v["key"], 0)["probes"] for v in variants}
-    figs = []
-    grads = {k: [r for r in v if r["probe"] == "grad_norms"] for k, v in records.items()}
-    grads = {k: v for k, v in grads.items() if v}
-    if grads:
-        fig, axes = grid(len(grads))
-        for ax, (label, recs) in zip(axes, grads.items()):
-            for it in sorted({r["iteration"] for r in recs}):
-                norms = [r["norm"] for r in recs if r["iteration"] == it]
-                ax.plot(range(1, len(norms) + 1), norms, marker="o", label=f"iteration {it}")
-            ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖")
-            ax.set_title(label, fontsize=9)
-            ax.legend(fontsize=9)
-            ax.grid(alpha=0.3)
-        fig.suptitle("gradient norm per layer")
-        fig.tight_layout()
-        figs.append(save(fig, run_dir.figures_dir, "grad_norms"))
-    acts = {k: [r for r in v if r["probe"] == "activations"] for k, v in records.items()}
-    acts = {k: [r for r in v if r["iteration"] == v[0]["iteration"]] for k, v in acts.items() if v}
-    if acts:
-        cols = max(len(v) for v in acts.values())
-        fig, axes = pyplot().subplots(len(acts), cols, figsize=(2.6 * cols, 2.0 * len(acts)), squeeze=False)
-        for row, (label, recs) in zip(axes, acts.items()):
-            for ax, r in zip(row, recs):
-                histogram(ax, r["hist"], r["range"])
-                ax.set_title(f"{label}: layer {r['layer']} (it {r['iteration']})", fontsize=9)
-                ax.tick_params(labelsize=9)
-            for ax in row[len(recs):]:
-                ax.set_visible(False)
-        fig.suptitle("activation distributions")
-        fig.tight_layout()
-        figs.append(save(fig, run_dir.figures_dir, "activations"))
-    return figs
 
 
 KIND = Classify()

@@ -88,7 +88,7 @@ class ConvSpeed(SingleRun):
         rows = results["rows"]
         shapes = sorted({tuple(r["shape"]) for r in rows}, key=lambda s: s[1])
         methods = list(dict.fromkeys(r["method"] for r in rows))
-        fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(11, 3.8))
+        fig, (ax1, ax2) = pyplot().subplots(1, 2, figsize=(9.2, 4))
         width = 0.8 / len(methods)
         for m, method in enumerate(methods):
             by_shape = {tuple(r["shape"]): r for r in rows if r["method"] == method}

@@ -90,7 +90,7 @@ class DepthGradients(SingleRun):
 
     def figures(self, results, run):
         acts = sorted({n["activation"] for n in results["nets"]})
-        fig, axes = grid(2 * len(acts), cols=2, width=5, height=3.6)
+        fig, axes = grid(2 * len(acts), cols=2, width=4.3, height=3.4)
         for a, act in enumerate(acts):
             for j, when in enumerate(("grad_norm_init", "grad_norm_trained")):
                 ax = axes[2 * a + j]

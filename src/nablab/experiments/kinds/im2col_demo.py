@@ -56,10 +56,10 @@ class Im2colDemo(SingleRun):
     def figures(self, results, run):
         x = np.array(results["input"])[0, 0]
         col = np.array(results["col"])
-        fig, axes = pyplot().subplots(1, 4, figsize=(13, 3.4), gridspec_kw={"width_ratios": [1, 2.2, 1, 1]})
+        fig, axes = pyplot().subplots(1, 4, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1, 2.2, 1, 1]})
         panels = [(x, "input x[0, 0]"), (col, f"im2col: {col.shape[0]}×{col.shape[1]}"),
-                  (np.array(results["col2im"])[0, 0], "col2im(im2col(x))[0, 0]"),
-                  (np.array(results["counts"]), "windows covering each pixel")]
+                  (np.array(results["col2im"])[0, 0], "col2im(im2col(x))\n[0, 0]"),
+                  (np.array(results["counts"]), "windows covering\neach pixel")]
         for ax, (a, title) in zip(axes, panels):
             ax.imshow(a, cmap="Blues")
             if a.size <= 120:

@@ -62,19 +62,22 @@ class InitHistograms(SingleRun):
     def figures(self, results, run):
         panels = results["panels"]
         n_layers = len(panels[0]["layers"])
-        fig, axes = pyplot().subplots(len(panels), n_layers, figsize=(1.9 * n_layers, 1.5 * len(panels)),
+        fig, axes = pyplot().subplots(len(panels), n_layers, figsize=(1.7 * n_layers, 1.5 * len(panels)),
                                       squeeze=False)
         for row, panel in zip(axes, panels):
             for i, (ax, layer) in enumerate(zip(row, panel["layers"])):
                 histogram(ax, layer["hist"], layer["range"])
+                # each panel has its own x scale: its std says how wide the spread really is
+                ax.text(0.97, 0.93, f"std {layer['std']:.2g}", transform=ax.transAxes, ha="right", va="top",
+                        fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
                 ax.set_yticks([])
                 ax.tick_params(labelsize=9)
                 if i == 0:
                     ax.set_ylabel(f"{panel['activation']}\ninit {panel['init']}", fontsize=9)
                 if panel is panels[0]:
                     ax.set_title(f"layer {i + 1}", fontsize=9)
-        fig.suptitle("activation distributions at initialisation")
-        fig.tight_layout()
+        fig.suptitle("activation distributions at initialisation (x axes differ: see each panel's std)")
+        fig.tight_layout(rect=(0, 0, 1, 0.98))
         return [save(fig, run.figures_dir, "init_histograms")]
 
 

@@ -77,14 +77,14 @@ class LstmCell(SingleRun):
 
     def figures(self, results, run):
         steps = results["steps"]
-        fig, axes = grid(len(steps), cols=2, width=6.5, height=1.55)
+        fig, axes = grid(len(steps), cols=1, width=8.5, height=1.1)
         for ax, s in zip(axes, steps):
             v = np.asarray(s["values"])
             ax.imshow(v, cmap="coolwarm", vmin=-1.5, vmax=1.5, aspect="auto")
             for (r, col), value in np.ndenumerate(v):
                 ax.text(col, r, f"{value:.2f}", ha="center", va="center", fontsize=9)
             ax.set_title(f"{s['name']} = {s['formula']}   {s['shape']} = {'×'.join(map(str, s['size']))}",
-                         fontsize=10, loc="left", pad=14 if s["name"] == "A" else 6)
+                         fontsize=10, loc="left", pad=22 if s["name"] == "A" else 6)
             if s["name"] == "A":                                # the four gate blocks of A
                 h = v.shape[1] // 4
                 for k, gate in enumerate("ifgo"):

@@ -73,7 +73,7 @@ class OptimizerPaths(SingleRun):
 
     def figures(self, results, run):
         paths = results["paths"]
-        fig, axes = grid(len(paths), width=3.6, height=3.0)
+        fig, axes = grid(len(paths), width=3.0, height=2.6)
         xs, ys = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-5, 5, 200))
         zs = xs**2 / results["a"] + ys**2
         for ax, (label, pts) in zip(axes, paths.items()):

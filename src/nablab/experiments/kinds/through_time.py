@@ -93,7 +93,7 @@ class GradientsThroughTime(SingleRun):
                        f"after clip_grad_norm({results['max_norm']:g})"), rows)]
 
     def figures(self, results, run):
-        fig, (left, right) = grid(2, cols=2, width=6, height=5.2)
+        fig, (left, right) = grid(2, cols=2, width=4.6, height=4.6)
         styles = ["-", "--", ":", "-."]
         for k, c in enumerate(results["cells"]):
             norms = np.maximum(c["grad_norms"], 1e-300)

@@ -19,7 +19,7 @@ def log_scale(data: dict, key: str) -> bool:
 
 def metric_vs_params(data: dict):
     keys = [s.split("=", 1)[0] for s in data["space"]]
-    fig, axes = grid(len(keys), width=4.6, height=3.6, cols=min(len(keys), 3))
+    fig, axes = grid(len(keys), width=4.3, height=3.6, cols=min(len(keys), 3))
     trials, best = data["trials"], data.get("best") or {}
     done = [t for t in trials if t["state"] == "complete"]
     pruned = [t for t in trials if t["state"] == "pruned" and t["curve"]]

@@ -1,6 +1,7 @@
 """日本語のレポート本文。{波括弧} の欄には実行結果の数値が入る。"""
 
 TEXT = {
+    "lang": "ja",
     "title": "深層学習 Day2 レポート（nablab による自動生成）",
     "intro": ("JDLA E資格講座（ラビット・チャレンジ）Day2「深層モデルのための学習テクニック」と「畳み込みニューラル"
               "ネットワーク」のレポートです。図・表・数値はすべて、このレポートのために nablab が実行した結果から"
@@ -128,7 +129,14 @@ TEXT = {
     "ct4_q": "一般的に考えられるバッチ正規化の効果を 2 点挙げよ。",
     "ct4_a": ("(1) 各層への入力の分布が安定するので学習が速く安定する（初期値や学習率に敏感でなくなる）。"
               "(2) ミニバッチ統計量によるノイズで過学習がある程度抑えられる。"),
-    "ct4_c": "このレポートの実験では、BN ありはどの初期値でも学習し（{bn_range}）、BN なしは {nobn_range}。",
+    "ct4_c": ("このレポートの実験（テスト正答率。括弧内は訓練正答率）では、BN ありはどの初期値でも学習し（{bn_range}）、"
+              "BN なしは {nobn_range}。訓練とテストの正答率の差の平均は BN あり {bn_gap:.3f}、BN なし {nobn_gap:.3f} で、"
+              "（訓練画像 {bn_images:,} 枚）: {gap_verdict}"),
+    "gap_verdicts": {"smaller": "BN ありの方が小さく、講座の説明どおりである。",
+                     "larger": "BN ありの方が大きく、この実験では BN が過学習を抑える様子は見えない（ほとんど学習しない BN なしの"
+                               "ネットワークには縮めるべき差がもともと小さい）。",
+                     "same": "BN の有無でほぼ同じで、この実験では BN が過学習を抑える様子は見えない。"},
+    "train_short": "訓練",
     "ex_s1_q": "ミニバッチ学習で、特徴量とラベルを 1 バッチ分ずつ取り出すように (き) を埋めよ。",
     "ex_s1_a": "`data_x[i:i_end], data_t[i:i_end]`（i から batch_size 行分のスライス）",
     "ex_s1_c": "10 サンプル、batch_size 4 で実行するとバッチは {batches}。",
@@ -146,12 +154,21 @@ TEXT = {
                  "RMSProp は {rms:.4f}、Adam は {adam:.4f} に達し、重みごとの適応的な学習率が小さな勾配を救っている。"
                  "_after のモメンタム（学習率 0.3）は {mom_after:.4f}、AdaGrad（学習率 0.1）は {ada_after:.4f}。"
                  "2次元の関数では {steps} ステップ後の f は {paths}。"),
+    "paths_disc": ("経路は各手法の性質を示す（学習率は講座のアニメーションのもので手法ごとに異なるため、最後の f の値は"
+                   "手法ではなくこの設定どうしの比較である）。最初のステップで SGD とモメンタムは x 方向に y 方向の "
+                   "{sgd_ratio:.3f} 倍だけ進む。これは勾配そのものの比（出発点で ∂f/∂x : ∂f/∂y = −0.7 : 4）である。"
+                   "AdaGrad・RMSProp・Adam は {adagrad_ratio:.2f} 倍・{rmsprop_ratio:.2f} 倍・{adam_ratio:.2f} 倍で、"
+                   "√h で割るため最初のステップはどの方向にも同じ長さになる。モメンタムの最も長いステップは最初の "
+                   "{momentum_grow:.1f} 倍（速度が積み重なって行き過ぎる）。AdaGrad のステップは h が増え続けるため "
+                   "{adagrad_first:.3g} から {steps} ステップ目には {adagrad_last:.3g} まで縮む。"),
     "ct5_q": "モメンタム・AdaGrad・RMSProp の特徴をそれぞれ簡潔に説明せよ。",
     "ct5_a": ("モメンタム: 慣性を持って動き、同じ方向には速く進み、SGD より滑らかで浅い局所解に止まりにくい。"
               "AdaGrad: 勾配が大きかった重みほど学習率を下げる。緩やかな斜面に強いが、学習率が下がり続けて鞍点などで"
               "止まることがある。RMSProp: AdaGrad の和を指数移動平均にしたもので学習率が消えず、ハイパーパラメータの"
               "調整がほとんど要らない。"),
-    "ct5_c": "このレポートのテスト正答率: モメンタム（学習率 0.3）{mom_after:.4f}、AdaGrad（学習率 0.1）{ada_after:.4f}、RMSProp {rms:.4f}。",
+    "ct5_c": ("上の経路では、モメンタムの最も長いステップは最初の {momentum_grow:.1f} 倍、AdaGrad のステップは "
+              "{steps} ステップで {adagrad_first:.3g} から {adagrad_last:.3g} に縮み、RMSProp の最初のステップの "
+              "x/y の長さの比は {rmsprop_ratio:.2f}（SGD は {sgd_ratio:.3f}）。"),
     # Section 3
     "s3_h": "Section3: 過学習",
     "s3_points": [
@@ -183,7 +200,21 @@ TEXT = {
     "ex_s3_a1": "`grad += rate * param`（½‖w‖² の微分は w）",
     "ex_s3_q2": "L1 正則化: 正則化項の勾配を計算するコードを完成させよ。",
     "ex_s3_a2": "`grad += rate * np.sign(param)`（|w| の微分は sign(w)）",
-    "ex_s3_c": "テスト用の行列で nablab の L2 / L1 の勾配はこれらの式と一致した: {l2} / {l1}。",
+    "ex_s3_c": "テスト用の行列で、nablab の L2 の勾配は{l2}。L1 の勾配も{l1}。",
+    "formula": {True: "この式と一致した", False: "この式と一致しなかった"},
+    # catalogue labels in the tables: (English, Japanese), replaced in this order
+    "label_words": [
+        ("hidden layers only (course code)", "隠れ層のみ更新（講座のコード）"),
+        ("W1–W3 only (course code)", "W1–W3 のみ更新（講座のコード）"),
+        (" (+ L2 0.005 left over)", "（前のセルの L2 0.005 が残る）"), (", no BN", "、BN なし"), (", BN", "、BN あり"),
+        ("no regularization", "正則化なし"), ("all parameters", "全パラメータを更新"),
+        ("all layers", "全層を更新"), ("10 layers", "10 層"), ("arranged (no first pool)", "改変版（最初のプーリングなし）"),
+        ("global average pooling (64 features)", "グローバル平均プーリング（64 特徴）"),
+        (" (576 features)", "（576 特徴）"), ("dropout", "ドロップアウト率"), ("no BN", "BN なし"),
+        ("forget bias", "忘却ゲートのバイアス"), ("orthogonal", "直交初期化"), ("std ", "標準偏差 "),
+        (" (after: lr", "（_after: 学習率"), (" (lr ", "（学習率 "), (", μ ", "、μ "), (", h0 ", "、h0 "),
+        (")", "）"), (", ", "、"),
+    ],
     # Section 4
     "s4_h": "Section4: 畳み込みニューラルネットワークの概念",
     "s4_points": [

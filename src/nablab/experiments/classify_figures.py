@@ -1,0 +1,110 @@
+"""The classify kind's figures, drawn from results.json and the run's histories (through RunDir).
+
+    accuracy      one panel per variant: training and test accuracy against iteration
+    comparison    every variant's test accuracy and training loss, the legend below
+    grad_norms    ‖∂L/∂W‖ per layer at the probed iterations (vanishing-gradient)
+    activations   activation histograms of up to four layers per variant
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+
+from ..plotting import grid, histogram, pyplot, save, series_style
+
+
+def accuracy_figure(results, run_dir):
+    variants = results["variants"]
+    fig, axes = grid(len(variants))
+    for ax, v in zip(axes, variants):
+        h = run_dir.history(v["key"], 0)
+        its = [p["iteration"] for p in h["points"]]
+        ax.plot(its, [p["train_acc"] for p in h["points"]], label="training set", lw=1)
+        ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1)
+        ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
+        ax.set_title(v["label"], fontsize=9)
+        ax.legend(loc="lower right", fontsize=9)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{results['experiment']}: accuracy (seed 0)")
+    fig.tight_layout()
+    return save(fig, run_dir.figures_dir, "accuracy")
+
+
+def comparison_figure(results, run_dir):
+    """Test accuracy (top) and training loss (bottom) of every variant, the legend below both; the
+    loss axis spans the runs that did not diverge, a diverged run ends in a ▲ at the top edge."""
+    variants = results["variants"]
+    fig, (ax1, ax2) = pyplot().subplots(2, 1, figsize=(8.5, 6.4 + 0.22 * math.ceil(len(variants) / 2)), sharex=True)
+    finite = []
+    for k, v in enumerate(variants):
+        hs = run_dir.histories(v["key"])
+        n = min(len(h["points"]) for h in hs)            # seeds that diverged stop early:
+        m = min(len(h["losses"]) for h in hs)            # average what every seed reached
+        its = [p["iteration"] for p in hs[0]["points"][:n]]
+        label = v["label"] + (f" (diverged at {v['diverged_at'][0]})" if v.get("diverged_at") else "")
+        ax1.plot(its, np.mean([[p["test_acc"] for p in h["points"][:n]] for h in hs], axis=0),
+                 label=label, lw=1.2, **series_style(k))
+        losses = np.mean([h["losses"][:m] for h in hs], axis=0)
+        w = max(1, len(losses) // 50)                    # moving-average window
+        smooth = np.convolve(losses, np.ones(w) / w, mode="valid")
+        ax2.plot(np.arange(w, len(losses) + 1), smooth, lw=1, **series_style(k))
+        if not v.get("diverged_at"):
+            finite += [x for x in smooth if np.isfinite(x) and x > 0]
+    if finite:
+        top = max(finite) * 2
+        ax2.set_ylim(min(finite) / 2, top)
+        for k, v in enumerate(variants):
+            if v.get("diverged_at"):
+                ax2.plot([v["diverged_at"][0]], [top], marker="^", ms=9, clip_on=False, ls="none",
+                         color=series_style(k)["color"])
+    ax1.set(ylim=(0, 1), ylabel="test accuracy", title=f"test accuracy (mean of {results['seeds']} seed(s))")
+    ax2.set(xlabel="iteration", ylabel="training loss (moving avg.)", yscale="log", title="training loss")
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+    rows = math.ceil(len(variants) / 2)
+    fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, (0.22 * rows + 0.15) / fig.get_figheight(), 1, 1))
+    return save(fig, run_dir.figures_dir, "comparison")
+
+
+def probe_figures(run_dir, variants: list[dict]) -> list:
+    records = {v["label"]: run_dir.history(v["key"], 0)["probes"] for v in variants}
+    figs = []
+    grads = {k: [r for r in v if r["probe"] == "grad_norms"] for k, v in records.items()}
+    grads = {k: v for k, v in grads.items() if v}
+    if grads:
+        fig, axes = grid(len(grads))
+        for ax, (label, recs) in zip(axes, grads.items()):
+            for it in sorted({r["iteration"] for r in recs}):
+                norms = [r["norm"] for r in recs if r["iteration"] == it]
+                ax.plot(range(1, len(norms) + 1), norms, marker="o", label=f"iteration {it}")
+            ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖")
+            ax.set_title(label, fontsize=9)
+            ax.legend(fontsize=9)
+            ax.grid(alpha=0.3)
+        fig.suptitle("gradient norm per layer")
+        fig.tight_layout()
+        figs.append(save(fig, run_dir.figures_dir, "grad_norms"))
+    acts = {k: [r for r in v if r["probe"] == "activations"] for k, v in records.items()}
+    acts = {k: [r for r in v if r["iteration"] == v[0]["iteration"]] for k, v in acts.items() if v}
+    if acts:
+        # at most four layers a row (first, last and evenly between), so the figure fits the page
+        acts = {k: [v[i] for i in sorted({round(j * (len(v) - 1) / 3) for j in range(4)})] for k, v in acts.items()}
+        cols = max(len(v) for v in acts.values())
+        fig, axes = pyplot().subplots(len(acts), cols, figsize=(1.5 + 1.8 * cols, 1.9 * len(acts)), squeeze=False)
+        for row, (label, recs) in zip(axes, acts.items()):
+            row[0].set_ylabel(textwrap.fill(label, 20), fontsize=9)          # the variant, once a row
+            for ax, r in zip(row, recs):
+                histogram(ax, r["hist"], r["range"])
+                ax.set_title(f"layer {r['layer']}", fontsize=9)
+                ax.tick_params(labelsize=9)
+            for ax in row[len(recs):]:
+                ax.set_visible(False)
+        first = next(iter(acts.values()))[0]["iteration"]
+        fig.suptitle(f"activation distributions (iteration {first})")
+        fig.tight_layout(rect=(0, 0, 1, 0.985))
+        figs.append(save(fig, run_dir.figures_dir, "activations"))
+    return figs
