@@ -172,6 +172,27 @@ def test_section3_reports_the_hyperparameter_search(report):
         assert part.count("![") == 2 and "hyperparameter-search-best_curves.png" in part
 
 
+def test_section5_shape_tables_are_computed_and_match_the_runs(report):
+    """LeNet's shapes follow OH = (H + 2P − FH)/S + 1 and every total equals the trained run's count."""
+    from nablab import models
+    from nablab.report.shapes import rows
+    table = rows(models.lenet())
+    assert [r[1] for r in table[:6]] == ["(6, 28, 28)", "(6, 28, 28)", "(6, 14, 14)", "(16, 10, 10)",
+                                         "(16, 10, 10)", "(16, 5, 5)"]
+    assert table[0][2] == f"{6 * 1 * 5 * 5 + 6:,}" and table[3][2] == f"{16 * 6 * 5 * 5 + 16:,}"
+    en = (report / "report.en.md").read_text(encoding="utf-8")
+    for run, key in (("lenet", "lenet"), ("double-cnn", "double"), ("deep-cnn", "deep")):
+        r = json.loads((report / "runs-quick" / run / "results.json").read_text())
+        n = next(v for v in r["variants"] if v["key"] == key)["parameters"]
+        assert f"total (the run above: {n:,}) |  | {n:,} |" in en
+
+
+def test_formulas_are_latex_in_markdown_and_mathml_in_html(report):
+    md, page = (report / "report.en.md").read_text(encoding="utf-8"), (report / "index.en.html").read_text(encoding="utf-8")
+    assert md.count("$$") >= 40 and "\\hat{m} = \\frac{m}{1 - \\beta_1^{t}}" in md
+    assert page.count("<math") >= 20 and "<mfrac>" in page and "$$" not in page
+
+
 def figure_problems(fig) -> list[str]:
     """Text under 9 pt on the page (a PNG wider than the report's column is shown scaled down, its
     text with it), and two labelled series of one axes with the same colour, line style and marker."""

@@ -7,7 +7,7 @@ are found by their stable ``key`` from the catalogue, never by their display lab
 from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
-from . import day3, formulas, search
+from . import day3, formulas, search, shapes
 from .runs import (Run, best_of, bn_sweep, course_text, depth_without_bn, dg_share, label, mean_std,
                    path_features, regularised_verdict)
 from .text import TEXT
@@ -218,6 +218,7 @@ def section5(T, runs):
             *variant_table(T, deep), Figure(deep.figure("accuracy"), T["deep_caption"]),
             *variant_table(T, lenet), Figure(lenet.figure("accuracy"), T["lenet_caption"]),
             *variant_table(T, alex), Figure(alex.figure("comparison"), T["alex_caption"]),
+            *shapes.blocks(T["lang"], runs),                   # LeNet, DoubleConvNet, DeepConvNet layer by layer
             Heading(3, T["discussion"]),
             Paragraph(T["s5_disc"].format(
                 double=double.acc("double"), arranged=double.acc("arranged"),
