@@ -18,7 +18,7 @@ from ..rundir import RunDir
 from .answers import all_checks
 from .compose import compose
 from .day3 import EXPERIMENTS as DAY3
-from .runs import Run
+from .runs import Run, figure_source
 from .text import TEXT
 
 EXPERIMENTS = ("sgd-regression", "two-layer-net", "vanishing-gradient", "init-histograms",
@@ -54,7 +54,10 @@ def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS) -> l
     checks = all_checks()
     written = []
     for i, lang in enumerate(langs):
-        blocks = compose(lang, runs, checks)
+        by_dir = {r.path.resolve(): r for r in runs.values()}     # each caption names its run
+        blocks = [dataclasses.replace(b, caption=b.caption + figure_source(TEXT[lang], by_dir[Path(b.path).resolve().parents[1]]))
+                  if isinstance(b, Figure) and Path(b.path).resolve().parents[1] in by_dir else b
+                  for b in compose(lang, runs, checks)]
         md_blocks = [dataclasses.replace(b, path=copy_figure(Path(b.path), figures))
                      if isinstance(b, Figure) else b for b in blocks]       # figures beside report.md
         suffix = "" if i == 0 else f".{lang}"

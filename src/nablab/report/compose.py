@@ -197,6 +197,7 @@ def section4(T, runs, checks):
             Paragraph(T["speed_disc"].format(shape=shape, naive=by["naive loops"]["seconds"] * 1e3,
                                          book=by["book (kernel-offset loop)"]["seconds"] * 1e3,
                                          fast=by["sliding windows"]["seconds"] * 1e3,
+                                         scaled=by["naive loops"].get("scaled_from") or shape[0],
                                          equal=T["equal_yes" if all(x["equal"] for x in rows) else "equal_no"])),
             Paragraph(T["simple_disc"].format(test=v["test_acc"], train=v["train_acc"], iters=v["iters"],
                                           seconds=v["wall_time_s"])),

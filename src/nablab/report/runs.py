@@ -149,3 +149,17 @@ def bn_sweep(T: dict, bn: Run) -> dict:
     data = {r["key"]: r["data"] for r in bn.meta["spec"]["params"]["runs"]}["std01-bn"]
     out["bn_images"] = data["n_train"] or (bn.results.get("dataset") or {}).get("n_train", 0)
     return out
+
+
+def figure_source(T: dict, run: Run) -> str:
+    """What a figure is drawn from, for its caption: ' — run `lenet`: 1 seed, 1000 iterations,
+    5,000 / 1,000 images (quick)'. Iterations: the variants' (or the run's), where there are any."""
+    r = run.results
+    iters = sorted({v["iters"] for v in r.get("variants", []) if v.get("iters")} | ({r["iters"]} if r.get("iters") else set()))
+    parts = [T["src_seeds"].format(n=r.get("seeds", 1))]
+    if iters:
+        parts.append(T["src_iters"].format(n=" / ".join(map(str, iters))))
+    if r.get("dataset"):
+        parts.append(T["src_data"].format(train=r["dataset"]["n_train"], test=r["dataset"]["n_test"]))
+    return T["src"].format(name=r["experiment"], details=T["src_sep"].join(parts),
+                           quick=T["src_quick"] if r.get("quick") else "")

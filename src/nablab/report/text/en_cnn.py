@@ -16,8 +16,10 @@ TEXT = {
     "im2col_disc": ("The (2, 1, 4, 4) input with a 3×3 filter gives a col of shape {shape}; col2im returns each "
                     "pixel multiplied by the number of windows covering it (the centre four cells ×{centre})."),
     "speed_caption": "im2col by loops, by the book's method and by sliding windows",
-    "speed_disc": ("For a batch of {shape} inputs, the naive loops took {naive:.1f} ms, the book's kernel-offset loop "
-                   "{book:.2f} ms and the sliding-window view {fast:.2f} ms; the three results {equal}."),
+    "speed_disc": ("For a batch of {shape} inputs, the naive loops took {naive:.1f} ms (timed on {scaled} samples and "
+                   "scaled to the batch), the book's kernel-offset loop {book:.2f} ms and the sliding-window view "
+                   "{fast:.2f} ms; the three results {equal}. These times are for building the column matrix only: "
+                   "the convolution itself is then one matrix product on it."),
     "equal_yes": "were the same matrix", "equal_no": "differed",
     "filters_caption_before": "SimpleConvNet's 30 first-layer filters before training",
     "filters_caption_after": "The same filters after training",

@@ -4,6 +4,9 @@ from .ja_cnn import TEXT as CNN
 
 TEXT = {
     "lang": "ja",
+    # 図の説明の最後に、描いた元の実行を書く
+    "src": "（実行 `{name}`: {details}{quick}）", "src_sep": "、", "src_seeds": "シード {n}",
+    "src_iters": "{n} 反復", "src_data": "訓練 {train:,} / テスト {test:,} 枚", "src_quick": "、クイック実行",
     "title": "深層学習 Day2 レポート（nablab による自動生成）",
     "intro": ("JDLA E資格講座（ラビット・チャレンジ）Day2「深層モデルのための学習テクニック」と「畳み込みニューラル"
               "ネットワーク」のレポートです。図・表・数値はすべて、このレポートのために nablab が実行した結果から"

@@ -15,8 +15,10 @@ TEXT = {
     "im2col_disc": ("(2, 1, 4, 4) の入力と 3×3 のフィルタから形状 {shape} の col ができる。col2im で戻すと、各画素は"
                     "それを覆う窓の数だけ倍になる（中央の 4 マスは ×{centre}）。"),
     "speed_caption": "ループ・『ゼロから作る Deep Learning』の方法・スライディングウィンドウによる im2col の比較",
-    "speed_disc": ("{shape} の入力では、素朴なループが {naive:.1f} ms、『ゼロから作る Deep Learning』のカーネル位置ごとのループが {book:.2f} ms、"
-                   "スライディングウィンドウが {fast:.2f} ms で、3 つの結果は{equal}。"),
+    "speed_disc": ("{shape} の入力では、素朴なループが {naive:.1f} ms（{scaled} 枚で測ってバッチの枚数に換算）、"
+                   "『ゼロから作る Deep Learning』のカーネル位置ごとのループが {book:.2f} ms、"
+                   "スライディングウィンドウが {fast:.2f} ms で、3 つの結果は{equal}。これは列行列を作る時間だけで、"
+                   "畳み込みそのものはその行列との 1 回の行列積になる。"),
     "equal_yes": "一致した", "equal_no": "一致しなかった",
     "filters_caption_before": "学習前の SimpleConvNet 第1層の 30 個のフィルタ",
     "filters_caption_after": "学習後の同じフィルタ",
