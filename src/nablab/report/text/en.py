@@ -93,6 +93,8 @@ TEXT = {
                     "recovers (a large learning rate or a large negative bias can kill many units). Leaky ReLU "
                     "keeps a small slope for negative inputs, max(αx, x) with α ≈ 0.01, so the gradient never "
                     "stops entirely."],
+    "act_caption": "Sigmoid, tanh, ReLU and Leaky ReLU and their derivatives, computed by nablab's layers (forward, "
+                   "then backward of ones): the derivative's maximum is 0.25 for the sigmoid, 1 for tanh and ReLU",
     "s1_2_h": "1-2 Initial weights: Xavier and He",
     "s1_2_points": ["The spread of the initial weights decides whether activations keep their variance from "
                     "layer to layer. Xavier (the course's form: std = √(1/n), n = units of the previous layer) "
