@@ -28,12 +28,14 @@ TEXT = {
                  "validation images: {complete} finished, {pruned} pruned by the median rule, {fail} failed. "
                  "The best (trial {best}) reached validation accuracy {val:.3f} with lr = {lr:.2g} and "
                  "λ = {lam:.1e}; its test accuracy, measured once after the search, is {test:.3f}. "
-                 "The best {top} finished trials lie within {spread} validation images of each other, so their "
-                 "order is noise; they have lr between {lr_lo:.2g} and {lr_hi:.2g} and λ between "
-                 "{lam_lo:.1e} and {lam_hi:.1e}; the finished trials with lr below 10⁻⁴ reach at most {slow:.3f}. "
+                 "The best {top} finished trials differ by at most {spread} of the {n_val} validation images, so "
+                 "their order is noise; they have lr between {lr_lo:.2g} and {lr_hi:.2g} and λ between "
+                 "{lam_lo:.1e} and {lam_hi:.1e}{edge}; the finished trials with lr below 10⁻⁴ reach at most {slow:.3f}. "
                  "Over the finished trials the learning rate explains {imp_lr:.0%} of the variance of the "
                  "validation accuracy and λ {imp_lam:.0%} (fANOVA). "
                  "The book reports good results for lr ≈ 0.001–0.01 and λ ≈ 10⁻⁸–10⁻⁶."),
+        "edge": " — the learning rates sit at the top of the searched range ({hi:g}): the next search should "
+                "reach higher (the book narrows its range step by step; here the range first has to move up)",
         "none": "No trial finished ({pruned} pruned, {fail} failed), so there is no best trial to report.",
         "curves": "Validation accuracy against iteration of the best finished trials (pruned trials in grey)",
         "params": "Validation accuracy of every trial against lr and λ (log scales); the star is the best",
@@ -52,10 +54,12 @@ TEXT = {
         "text": ("{n_train} 枚の訓練画像で各 {iters} 反復の試行を {trials} 回行い、{n_val} 枚の検証画像で評価した: "
                  "完了 {complete}、中央値規則による枝刈り {pruned}、失敗 {fail}。最良（試行 {best}）は lr = {lr:.2g}、"
                  "λ = {lam:.1e} で検証精度 {val:.3f}。そのテスト精度は探索の後に一度だけ測り {test:.3f} だった。"
-                 "完了した試行の上位 {top} 個の差は検証画像 {spread} 枚以内で、その順位はノイズの範囲である。上位 {top} 個は lr が {lr_lo:.2g}〜{lr_hi:.2g}、λ が {lam_lo:.1e}〜{lam_hi:.1e} の範囲にある。"
+                 "完了した試行の上位 {top} 個の差は検証画像 {n_val} 枚中 {spread} 枚以内で、その順位はノイズの範囲である。上位 {top} 個は lr が {lr_lo:.2g}〜{lr_hi:.2g}、λ が {lam_lo:.1e}〜{lam_hi:.1e} の範囲にある{edge}。"
                  "lr が 10⁻⁴ 未満の完了した試行は最高でも {slow:.3f} にとどまる。"
                  "完了した試行での検証精度の分散のうち、学習率が {imp_lr:.0%}、λ が {imp_lam:.0%} を説明する（fANOVA）。"
                  "書籍は lr ≈ 0.001〜0.01、λ ≈ 10⁻⁸〜10⁻⁶ で学習がうまく進むとしている。"),
+        "edge": "（学習率は探索範囲の上端 {hi:g} に集まっている。次の探索では範囲を上に広げるべきである。書籍は範囲を"
+                "段階的に絞り込むが、ここではまず範囲を上へ動かす必要がある）",
         "none": "完了した試行がない（枝刈り {pruned}、失敗 {fail}）ため、最良の試行は示せない。",
         "curves": "検証精度の推移（完了した試行の上位。灰色は枝刈りされた試行）",
         "params": "全試行の検証精度と lr・λ（対数軸）。星印が最良",
@@ -63,7 +67,13 @@ TEXT = {
 }
 
 
-def numbers(run: Run, top: int = 10) -> dict:
+def lr_top(space: list[str]) -> float:
+    """The upper end of the learning rate's range: 'optimizer.lr=loguniform:1e-06:0.01' → 0.01."""
+    item = next(s for s in space if s.startswith("optimizer.lr="))
+    return float(item.rsplit(":", 1)[1])
+
+
+def numbers(run: Run, top: int = 10, lang: str = "en") -> dict:
     """The numbers of the paragraph, from results.json."""
     r = run.results
     done = sorted((t for t in r["trials"] if t["state"] == "complete"), key=lambda t: -t["value"])
@@ -77,12 +87,14 @@ def numbers(run: Run, top: int = 10) -> dict:
             "lam_lo": min(t["params"][lam] for t in head), "lam_hi": max(t["params"][lam] for t in head),
             "slow": max(slow) if slow else float("nan"),
             "spread": round((head[0]["value"] - head[-1]["value"]) * r["n_val"]),
+            "edge": TEXT[lang]["edge"].format(hi=lr_top(r["space"]))
+            if min(t["params"][lr] for t in head) > lr_top(r["space"]) / 2 else "",
             "imp_lr": (r.get("importance") or {}).get(lr, float("nan")),
             "imp_lam": (r.get("importance") or {}).get(lam, float("nan"))}
 
 
 def blocks(lang: str, T: dict, runs: dict[str, Run]) -> list:
     run, S = runs[NAME], TEXT[lang]
-    text = S["text"].format(**numbers(run)) if run.results.get("best") else S["none"].format(**run.results["counts"])
+    text = S["text"].format(**numbers(run, lang=lang)) if run.results.get("best") else S["none"].format(**run.results["counts"])
     return [Heading(3, S["h"]), Items(S["points"]), Paragraph(text),
             Figure(run.figure("best_curves"), S["curves"]), Figure(run.figure("metric_vs_params"), S["params"])]
