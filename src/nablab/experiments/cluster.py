@@ -52,7 +52,7 @@ def client_for(address: str, jobs: int):
     single-threaded worker processes on 127.0.0.1 (closed again at the end of the block)."""
     from .executor import single_threaded_blas
     distributed = import_distributed()
-    import dask
+    import dask                                   # installed with distributed
     with contextlib.ExitStack() as stack:
         if not address:
             stack.enter_context(single_threaded_blas())         # the workers inherit it
