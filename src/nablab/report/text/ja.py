@@ -222,7 +222,7 @@ TEXT = {
         ("hidden layers only (course code)", "隠れ層のみ更新（講座のコード）"),
         ("W1–W3 only (course code)", "W1–W3 のみ更新（講座のコード）"),
         (" (+ L2 0.005 left over)", "（前のセルの L2 0.005 が残る）"), (", no BN", "、BN なし"), (", BN", "、BN あり"),
-        ("no regularization", "正則化なし"), ("all parameters", "全パラメータを更新"),
+        ("no regularisation", "正則化なし"), ("all parameters", "全パラメータを更新"),
         ("all layers", "全層を更新"), ("10 layers", "10 層"), ("arranged (no first pool)", "改変版（最初のプーリングなし）"),
         ("global average pooling (64 features)", "グローバル平均プーリング（64 特徴）"),
         (" (576 features)", "（576 特徴）"), ("dropout", "ドロップアウト率"), ("no BN", "BN なし"),
