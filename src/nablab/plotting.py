@@ -49,8 +49,9 @@ def fit_page(fig) -> float:
             labels = axis.get_ticklabels()
             if labels:
                 ax.tick_params(axis=name, which="both", labelsize=labels[0].get_fontsize() * k)
+    ticks = {id(t) for a in fig.axes for t in a.get_xticklabels() + a.get_yticklabels()}   # sized above
     for text in fig.findobj(matplotlib.text.Text):
-        if not any(text in a.get_xticklabels() + a.get_yticklabels() for a in fig.axes):
+        if id(text) not in ticks:
             text.set_fontsize(text.get_fontsize() * k)
     if fig.get_layout_engine() is None:
         with warnings.catch_warnings():             # a layout it cannot improve stays as it is

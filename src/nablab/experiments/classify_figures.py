@@ -37,7 +37,8 @@ def comparison_figure(results, run_dir):
     """Test accuracy (top) and training loss (bottom) of every variant, the legend below both; the
     loss axis spans the runs that did not diverge, a diverged run ends in a ▲ at the top edge."""
     variants = results["variants"]
-    fig, (ax1, ax2) = pyplot().subplots(2, 1, figsize=(8.5, 6.4 + 0.22 * math.ceil(len(variants) / 2)), sharex=True)
+    rows = math.ceil(len(variants) / 2)                  # of the legend below the plots
+    fig, (ax1, ax2) = pyplot().subplots(2, 1, figsize=(8.5, 6.4 + 0.22 * rows), sharex=True)
     finite = []
     for k, v in enumerate(variants):
         hs = run_dir.histories(v["key"])
@@ -64,7 +65,6 @@ def comparison_figure(results, run_dir):
     ax2.set(xlabel="iteration", ylabel="training loss (moving avg.)", yscale="log", title="training loss")
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
-    rows = math.ceil(len(variants) / 2)
     fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9, frameon=False)
     fig.tight_layout(rect=(0, (0.22 * rows + 0.15) / fig.get_figheight(), 1, 1))
     return save(fig, run_dir.figures_dir, "comparison")

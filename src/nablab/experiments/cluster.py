@@ -109,19 +109,13 @@ def task_inputs(run: RunDir, task) -> dict[str, bytes]:
 def run_dask(items, client, on_done, log) -> None:
     """Every pending task of every item on the cluster, costliest first; results are written
     here as they arrive and ``on_done`` is called when an item's last task has ended."""
-    from . import kinds
-    from .executor import pending
+    from .executor import Tally
     from .registry import to_json
     distributed = import_distributed()
-    outstanding = {i: set(pending(spec, run)) for i, (spec, run) in enumerate(items)}
-    statuses, seconds = {i: {} for i in outstanding}, dict.fromkeys(outstanding, 0.0)
-    for i in [i for i, todo in outstanding.items() if not todo]:
-        on_done(*items[i], {}, 0.0)
-    order = sorted(((kinds.get(items[i][0].kind).cost(items[i][0], t), i, t)
-                    for i, todo in outstanding.items() for t in todo), key=lambda c: -c[0])
+    tally = Tally(items, on_done, log)
+    order = tally.order()
     futures = {client.submit(remote_task, to_json(items[i][0]), t, task_inputs(items[i][1], t),
-                             pure=False, priority=n): (i, t)
-               for n, (_, i, t) in zip(range(len(order), 0, -1), order)}
+                             pure=False, priority=len(order) - n): (i, t) for n, (i, t) in enumerate(order)}
     try:
         for future in distributed.as_completed(list(futures)):
             i, task = futures.pop(future)
@@ -132,15 +126,9 @@ def run_dask(items, client, on_done, log) -> None:
             except Exception as e:          # a worker that died on every try, or a task's error
                 log(f"  {spec.name}: {task[0]} (seed {task[1]}) failed on the cluster: {e!r}")
                 status, took = "interrupted", 0.0
-            statuses[i][task], seconds[i] = status, seconds[i] + took
-            outstanding[i].discard(task)
-            log(f"  {spec.name}: {task[0]} (seed {task[1]}): {status}")
-            if not outstanding[i]:
-                on_done(spec, run, statuses[i], seconds[i])
+            tally.record(i, task, status, took)
     except KeyboardInterrupt:
         log("Ctrl-C: the cluster's tasks are cancelled; finished ones are kept")
         client.cancel(list(futures))
-        for i, todo in outstanding.items():
-            if todo:
-                on_done(*items[i], {**statuses[i], **dict.fromkeys(todo, "interrupted")}, seconds[i])
+        tally.interrupt_rest()
         raise

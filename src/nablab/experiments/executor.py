@@ -76,38 +76,60 @@ def ignore_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class Tally:
+    """The bookkeeping a shared pool or a cluster needs: which tasks of each item are still out,
+    their statuses and seconds; ``on_done`` is called when an item's last task has ended (at once
+    for an item with nothing left to run)."""
+
+    def __init__(self, items, on_done, log):
+        self.items, self.on_done, self.log = items, on_done, log
+        self.outstanding = {i: set(pending(spec, run)) for i, (spec, run) in enumerate(items)}
+        self.statuses = {i: {} for i in self.outstanding}
+        self.seconds = dict.fromkeys(self.outstanding, 0.0)
+        for i in [i for i, todo in self.outstanding.items() if not todo]:      # nothing left to run
+            on_done(*items[i], {}, 0.0)
+
+    def order(self) -> list[tuple[int, tuple[str, int]]]:
+        """Every outstanding (item, task), costliest first."""
+        costs = sorted(((kinds.get(self.items[i][0].kind).cost(self.items[i][0], t), i, t)
+                        for i, todo in self.outstanding.items() for t in todo), key=lambda c: -c[0])
+        return [(i, t) for _, i, t in costs]
+
+    def record(self, i: int, task, status: str, took: float) -> None:
+        self.statuses[i][task], self.seconds[i] = status, self.seconds[i] + took
+        self.outstanding[i].discard(task)
+        self.log(f"  {self.items[i][0].name}: {task[0]} (seed {task[1]}): {status}")
+        if not self.outstanding[i]:
+            self.on_done(*self.items[i], self.statuses[i], self.seconds[i])
+
+    def interrupt_rest(self) -> None:
+        """Every item with tasks still out ends as interrupted (Ctrl-C)."""
+        for i, todo in self.outstanding.items():
+            if todo:
+                self.on_done(*self.items[i], {**self.statuses[i], **dict.fromkeys(todo, "interrupted")},
+                             self.seconds[i])
+
+
 def run_pool(items, jobs: int, on_done, log) -> None:
     """Every task of every item in one pool of ``jobs`` spawned processes, costliest first.
 
     Ctrl-C (KeyboardInterrupt here): queued tasks are cancelled, running ones are told to stop
     (SIGINT) and collected, every unfinished item is reported interrupted, and the interrupt is
     raised again for the caller to say how to continue."""
-    outstanding = {i: set(pending(spec, run)) for i, (spec, run) in enumerate(items)}
-    statuses = {i: {} for i in outstanding}
-    seconds = dict.fromkeys(outstanding, 0.0)
-    for i in [i for i, todo in outstanding.items() if not todo]:      # nothing left to run
-        on_done(*items[i], {}, 0.0)
-    order = sorted(((kinds.get(items[i][0].kind).cost(items[i][0], t), i, t)
-                    for i, todo in outstanding.items() for t in todo), key=lambda c: -c[0])
+    tally = Tally(items, on_done, log)
 
-    def collect(futures, block: bool = True):
-        done, _ = wait(futures, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+    def collect(futures):
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
         for future in done:
             i = futures.pop(future)
-            if future.cancelled():
-                continue
-            task, status, took = future.result()
-            statuses[i][task], seconds[i] = status, seconds[i] + took
-            outstanding[i].discard(task)
-            log(f"  {items[i][0].name}: {task[0]} (seed {task[1]}): {status}")
-            if not outstanding[i]:
-                on_done(*items[i], statuses[i], seconds[i])
+            if not future.cancelled():
+                tally.record(i, *future.result())
 
     ctx = multiprocessing.get_context("spawn")
     with single_threaded_blas(), ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                                                      initializer=ignore_ctrl_c) as pool:
         futures = {pool.submit(timed_task, to_json(items[i][0]), t, str(items[i][1].path), False): i
-                   for _, i, t in order}
+                   for i, t in tally.order()}
         try:
             while futures:
                 collect(futures)
@@ -120,9 +142,7 @@ def run_pool(items, jobs: int, on_done, log) -> None:
                     os.kill(pid, signal.SIGINT)
             while futures:
                 collect(futures)
-            for i, todo in outstanding.items():
-                if todo:
-                    on_done(*items[i], {**statuses[i], **dict.fromkeys(todo, "interrupted")}, seconds[i])
+            tally.interrupt_rest()
             raise
 
 

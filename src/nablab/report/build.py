@@ -61,11 +61,14 @@ def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS) -> l
     figures.mkdir(parents=True, exist_ok=True)
     checks = report_checks(out)
     written = []
+    by_dir = {r.path.resolve(): r for r in runs.values()}
+
+    def sourced(b, lang):
+        """A figure's caption ends with the run it is drawn from (figures the report draws have none)."""
+        run = by_dir.get(Path(b.path).resolve().parents[1]) if isinstance(b, Figure) else None
+        return dataclasses.replace(b, caption=b.caption + figure_source(TEXT[lang], run)) if run else b
     for i, lang in enumerate(langs):
-        by_dir = {r.path.resolve(): r for r in runs.values()}     # each caption names its run
-        blocks = [dataclasses.replace(b, caption=b.caption + figure_source(TEXT[lang], by_dir[Path(b.path).resolve().parents[1]]))
-                  if isinstance(b, Figure) and Path(b.path).resolve().parents[1] in by_dir else b
-                  for b in compose(lang, runs, checks)]
+        blocks = [sourced(b, lang) for b in compose(lang, runs, checks)]
         md_blocks = [dataclasses.replace(b, path=copy_figure(Path(b.path), figures))
                      if isinstance(b, Figure) else b for b in blocks]       # figures beside report.md
         suffix = "" if i == 0 else f".{lang}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -114,7 +115,6 @@ def path_features(results: dict) -> dict:
     the first step's x/y length ratio (SGD and Momentum keep the gradient's proportion, AdaGrad,
     RMSProp and Adam divide it out), Momentum's longest step over its first, AdaGrad's first and
     last step lengths; also ``steps`` and ``paths`` (f at the end, per method)."""
-    import math
     out = {"steps": len(next(iter(results["paths"].values()))) - 1,
            "paths": ", ".join(f"{k} {v:.3g}" for k, v in results["final_f"].items())}
     for name, path in results["paths"].items():

@@ -80,9 +80,6 @@ class Sweep(SingleRun):
         if spec.params.sampler == "grid":
             grid_size(dists)
 
-    def compute(self, p, progress):
-        raise NotImplementedError("run_task runs the study")
-
     def run_task(self, spec, task, run, progress=False):
         from ..sweep.results import run_sweep
         from ..sweep.study import Inline
