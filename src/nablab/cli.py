@@ -96,7 +96,7 @@ def report_command(args) -> None:
     """Run (or reuse, or resume) every experiment the report needs, then write it."""
     from pathlib import Path
 
-    from .experiments.runner import ensure_runs
+    from .experiments.runner import draw_figures, ensure_runs
     from .report.build import EXPERIMENTS, languages, write_report
     langs = languages(args.lang)
     log, start = log_for(args), time.perf_counter()
@@ -104,7 +104,7 @@ def report_command(args) -> None:
     runs = ensure_runs(EXPERIMENTS, out / ("runs-quick" if args.quick else "runs"), quick=args.quick,
                        reuse=args.reuse, jobs=job_count(args), log=log, where=where_of(args),
                        command=f"nablab report{' --quick' if args.quick else ''}")
-    written = write_report(out, runs, langs)
+    written = write_report(out, runs, langs, draw=draw_figures, log=log)
     log(f"report written in {time.perf_counter() - start:.0f} s: " + ", ".join(str(p) for p in written))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 from pathlib import Path
 
@@ -60,9 +62,67 @@ def fit_page(fig) -> float:
     return k
 
 
+# the language of the figures drawn now: "en" (as the kinds write them) or "ja" (see language)
+LANGUAGE = contextvars.ContextVar("figure_language", default="en")
+JAPANESE_FONTS = ("Noto Sans CJK JP", "IPAexGothic", "IPAGothic", "Noto Sans JP", "TakaoGothic", "VL Gothic")
+
+
+def japanese_font() -> str | None:
+    """The first Japanese font matplotlib can find on this machine (None: there is none; the
+    setup installs Debian's fonts-noto-cjk)."""
+    from matplotlib import font_manager
+    for family in JAPANESE_FONTS:
+        try:
+            font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+            return family
+        except ValueError:
+            continue
+    return None
+
+
+@contextlib.contextmanager
+def language(lang: str):
+    """Figures drawn and saved in this block have their text in ``lang``. "ja": every text is
+    put through japanese.figure_text as it is saved, and drawn in DejaVu Sans (Latin, Greek,
+    maths) falling back to a Japanese font glyph by glyph. Raises LookupError where no
+    Japanese font is installed (the caller keeps the English figures)."""
+    import matplotlib
+    if lang == "en":
+        yield
+        return
+    family = japanese_font()
+    if lang != "ja" or family is None:
+        raise LookupError(f"no font for figures in {lang!r} (looked for {', '.join(JAPANESE_FONTS)})")
+    token = LANGUAGE.set(lang)
+    try:
+        with matplotlib.rc_context({"font.family": ["DejaVu Sans", family]}):
+            yield
+    finally:
+        LANGUAGE.reset(token)
+
+
+def translate(fig) -> None:
+    """Every text of the figure in the current LANGUAGE (nothing to do for English)."""
+    if LANGUAGE.get() != "ja":
+        return
+    import matplotlib
+    from .japanese import figure_text
+    for text in fig.findobj(matplotlib.text.Text):
+        if text.get_text():
+            text.set_text(figure_text(text.get_text()))
+    for ax in fig.axes:                 # tick labels given as words are redrawn from their formatter
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_locator(), matplotlib.ticker.FixedLocator):
+                words = [t.get_text() for t in axis.get_majorticklabels()]
+                if any(words):
+                    axis.set_ticklabels([figure_text(w) for w in words])
+
+
 def save(fig, folder: Path, name: str) -> Path:
     """Write ``name``.png (for pages) and ``name``.svg (for print) into ``folder``; return the PNG.
-    A figure wider than the report's column gets its text enlarged first (fit_page)."""
+    Its text is put in the current LANGUAGE (translate), and a figure wider than the report's
+    column gets its text enlarged (fit_page)."""
+    translate(fig)
     fit_page(fig)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

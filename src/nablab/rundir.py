@@ -41,8 +41,9 @@ class RunDir:
     SPEC, RESULTS, SESSIONS, DATA, SUMMARY = ("spec.json", "results.json", "sessions.json",
                                               "data.json", "summary.md")
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, figures_dir: str | Path | None = None):
         self.path = Path(path)
+        self._figures_dir = Path(figures_dir) if figures_dir is not None else None
 
     def __repr__(self) -> str:
         return f"RunDir({str(self.path)!r})"
@@ -207,7 +208,13 @@ class RunDir:
     # -- figures and summary ---------------------------------------------------------------
     @property
     def figures_dir(self) -> Path:
-        return self.path / "figures"
+        """<run>/figures, or the folder given to drawing_into (the figures redrawn elsewhere)."""
+        return self._figures_dir or self.path / "figures"
+
+    def drawing_into(self, folder: str | Path) -> RunDir:
+        """This run, with its figures written to (and read from) ``folder`` instead: the report
+        redraws a run's figures in its own language without touching the run."""
+        return RunDir(self.path, folder)
 
     def figure(self, name: str) -> Path:
         """The PNG of figure ``name``."""

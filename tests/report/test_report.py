@@ -170,7 +170,7 @@ def test_section3_reports_the_hyperparameter_search(report):
         part = text[text.index(heading):text.index(s4)]
         assert f"{best['value']:.3f}" in part and f"{best['test_acc']:.3f}" in part
         assert f"{r['importance']['optimizer.lr']:.0%}" in part
-        assert part.count("![") == 2 and "hyperparameter-search-best_curves.png" in part
+        assert part.count("![") == 2 and "hyperparameter-search-best_curves." in part
 
 
 def test_section5_shape_tables_are_computed_and_match_the_runs(report):
@@ -216,27 +216,90 @@ def figure_problems(fig) -> list[str]:
     return problems
 
 
-def test_every_figure_is_legible_and_tells_its_series_apart(report, monkeypatch):
-    """Every experiment's figures redrawn from its quick run and audited as they are saved (after
-    save's own fit_page): text >= 9 pt at the report's column width, no two series alike."""
+# words a Japanese figure may keep in Latin letters: the names the course writes so, symbols, units
+LATIN = {"ReLU", "relu", "Leaky", "sigmoid", "tanh", "gauss", "Xavier", "xavier", "He", "he", "BN", "SGD", "Momentum",
+         "AdaGrad", "RMSProp", "Adam", "LSTM", "GRU", "RNN", "MSE", "MiB", "ms", "im2col", "col2im", "Flatten",
+         "LeNet", "SimpleConvNet", "DoubleConvNet", "DeepConvNet", "TwoLayerNet", "L1", "L2"}
+
+
+def english_words(text: str, experiment: str) -> list[str]:
+    """Words of a figure's text that are English: Latin words of 3+ letters that are not in LATIN,
+    not code (a_b, a.b) and not the experiment's name; mathtext ($...$) is skipped."""
+    text = re.sub(r"\$[^$]*\$", "", text).replace(experiment, "")
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_.]*", text)
+            if len(w) >= 3 and w not in LATIN and not re.search(r"[_.0-9]", w)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_figure_is_legible_and_tells_its_series_apart(report, monkeypatch, tmp_path, lang):
+    """Every experiment's figures redrawn from its quick run, as the report draws them for ``lang``,
+    and audited as they are saved (after save's own fit_page): text >= 9 pt at the report's column
+    width, no two series alike; in Japanese, no English word left and no glyph missing from the font."""
+    import warnings
     import matplotlib.figure
-    from nablab.experiments import kinds
-    from nablab.experiments.runner import load_spec
+    from nablab import plotting
+    from nablab.experiments.runner import draw_figures
     from nablab.rundir import RunDir
-    found, drawn = {}, []
+    found, drawn, experiment = {}, [], ""
 
     def audit(fig, fname, *args, **kwargs):
         if str(fname).endswith(".png"):
             drawn.append(Path(fname).stem)
-            found[f"{Path(fname).parent.parent.name}/{Path(fname).stem}"] = figure_problems(fig)
+            problems = figure_problems(fig)
+            if lang == "ja":
+                problems += [f"{t.get_text()!r}: English {w}" for t in fig.findobj(matplotlib.text.Text)
+                             if t.get_visible() for w in english_words(t.get_text(), experiment)]
+            found[f"{Path(fname).parent.parent.name}/{Path(fname).stem}"] = problems
     monkeypatch.setattr(matplotlib.figure.Figure, "savefig", audit)
-    for run in sorted((report / "runs-quick").iterdir()):
-        kind = kinds.get(load_spec(RunDir(run)).kind)
-        kind.figures(RunDir(run).results(), RunDir(run))
-    from nablab.report.answers import activation_derivatives
-    from nablab.report.curves import activation_figure
-    activation_figure(activation_derivatives(), report / "computed" / "figures")     # drawn by the report itself
-    assert "computed/activation_functions" in found
-    assert len(drawn) >= 21, drawn
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*missing")      # a character the font lacks
+        for run in sorted((report / "runs-quick").iterdir()):
+            experiment = run.name
+            draw_figures(RunDir(run), lang, tmp_path / run.name / "figures")
+        from nablab.report.answers import activation_derivatives
+        from nablab.report.curves import activation_figure
+        with plotting.language(lang):
+            activation_figure(activation_derivatives(), tmp_path / "computed" / "figures")  # the report's own
+    assert "computed/activation_functions" in found and "batch-norm/panels" in found
+    assert len(drawn) >= 22, drawn
     bad = {k: v for k, v in found.items() if v}
     assert not bad, bad
+
+
+def test_the_japanese_page_shows_figures_drawn_in_japanese(report):
+    """report.md links the .ja.png copies (drawn again with Japanese text), report.en.md the English ones."""
+    ja, en = (report / "report.md").read_text(encoding="utf-8"), (report / "report.en.md").read_text(encoding="utf-8")
+    ja_links = re.findall(r"!\[[^\]]*\]\((figures/[^)]+)\)", ja)
+    en_links = re.findall(r"!\[[^\]]*\]\((figures/[^)]+)\)", en)
+    assert len(ja_links) == len(en_links) >= 20
+    assert all(link.endswith(".ja.png") for link in ja_links) and not any(".ja." in link for link in en_links)
+    assert "figures/batch-norm-panels.ja.png" in ja_links
+    for link in ja_links:                 # a different picture from the English one, of the same run
+        assert (report / link).read_bytes() != (report / link.replace(".ja.png", ".png")).read_bytes(), link
+
+
+def test_without_a_japanese_font_the_figures_stay_english(report, tmp_path, monkeypatch):
+    """No Japanese font on the machine: the Japanese page is still written, with the English
+    figures, and the log says why (instead of boxes where the characters should be)."""
+    from nablab import plotting
+    from nablab.experiments.runner import draw_figures
+    from nablab.report.build import EXPERIMENTS, write_report
+    from nablab.rundir import RunDir
+    monkeypatch.setattr(plotting, "japanese_font", lambda: None)
+    said = []
+    runs = {name: RunDir(report / "runs-quick" / name) for name in EXPERIMENTS}
+    write_report(tmp_path, runs, ("ja",), draw=draw_figures, log=said.append)
+    assert len(said) == 1 and "keeps the English figures" in said[0] and "fonts-noto-cjk" in said[0]
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert ".ja.png" not in md and "figures/batch-norm-comparison.png" in md
+    assert not (tmp_path / "drawn").exists()
+
+
+def test_batch_norm_draws_its_two_experiments_apart(report):
+    """The course's three nets on the comparison, the book's weight-scale sweep as one panel per std."""
+    import matplotlib.image
+    results = json.loads((report / "runs-quick" / "batch-norm" / "results.json").read_text())
+    panels = [v["panel"] for v in results["variants"] if v.get("panel")]
+    assert panels == ["std 1", "std 1", "std 0.1", "std 0.1", "std 0.01", "std 0.01", "std 0.001", "std 0.001"]
+    assert len(results["variants"]) - len(panels) == 3
+    assert matplotlib.image.imread(report / "runs-quick" / "batch-norm" / "figures" / "panels.png").shape[1] <= 940

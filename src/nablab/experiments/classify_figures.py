@@ -1,7 +1,9 @@
 """The classify kind's figures, drawn from results.json and the run's histories (through RunDir).
 
     accuracy      one panel per variant: training and test accuracy against iteration
-    comparison    every variant's test accuracy and training loss, the legend below
+    comparison    the test accuracy and training loss of every variant without a panel, the legend below
+    panels        small multiples: one axes per panel (the batch-norm weight-scale sweep), its
+                  variants' test accuracy in each
     grad_norms    ‖∂L/∂W‖ per layer at the probed iterations (vanishing-gradient)
     activations   activation histograms of up to four layers per variant
 """
@@ -33,21 +35,29 @@ def accuracy_figure(results, run_dir):
     return save(fig, run_dir.figures_dir, "accuracy")
 
 
-def comparison_figure(results, run_dir):
-    """Test accuracy (top) and training loss (bottom) of every variant, the legend below both; the
+def mean_accuracy(run_dir, v) -> tuple[list, np.ndarray]:
+    """(iterations, test accuracy averaged over seeds) of a variant, as far as every seed reached
+    (a seed that diverged stops early)."""
+    hs = run_dir.histories(v["key"])
+    n = min(len(h["points"]) for h in hs)
+    return ([p["iteration"] for p in hs[0]["points"][:n]],
+            np.mean([[p["test_acc"] for p in h["points"][:n]] for h in hs], axis=0))
+
+
+def diverged(v) -> str:
+    return f" (diverged at {v['diverged_at'][0]})" if v.get("diverged_at") else ""
+
+
+def comparison_figure(results, run_dir, variants):
+    """Test accuracy (top) and training loss (bottom) of ``variants``, the legend below both; the
     loss axis spans the runs that did not diverge, a diverged run ends in a ▲ at the top edge."""
-    variants = results["variants"]
     rows = math.ceil(len(variants) / 2)                  # of the legend below the plots
     fig, (ax1, ax2) = pyplot().subplots(2, 1, figsize=(8.5, 6.4 + 0.22 * rows), sharex=True)
     finite = []
     for k, v in enumerate(variants):
         hs = run_dir.histories(v["key"])
-        n = min(len(h["points"]) for h in hs)            # seeds that diverged stop early:
         m = min(len(h["losses"]) for h in hs)            # average what every seed reached
-        its = [p["iteration"] for p in hs[0]["points"][:n]]
-        label = v["label"] + (f" (diverged at {v['diverged_at'][0]})" if v.get("diverged_at") else "")
-        ax1.plot(its, np.mean([[p["test_acc"] for p in h["points"][:n]] for h in hs], axis=0),
-                 label=label, lw=1.2, **series_style(k))
+        ax1.plot(*mean_accuracy(run_dir, v), label=v["label"] + diverged(v), lw=1.2, **series_style(k))
         losses = np.mean([h["losses"][:m] for h in hs], axis=0)
         w = max(1, len(losses) // 50)                    # moving-average window
         smooth = np.convolve(losses, np.ones(w) / w, mode="valid")
@@ -68,6 +78,29 @@ def comparison_figure(results, run_dir):
     fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9, frameon=False)
     fig.tight_layout(rect=(0, (0.22 * rows + 0.15) / fig.get_figheight(), 1, 1))
     return save(fig, run_dir.figures_dir, "comparison")
+
+
+def panels_figure(results, run_dir):
+    """One axes per panel (e.g. 'std 0.1'), in the catalogue's order, with the test accuracy of its
+    variants; a variant is named without its panel ('std 0.1, BN' → 'BN'), so the k-th variant of
+    every panel has the same colour and line style and the legend (below) is shared."""
+    panels: dict[str, list] = {}
+    for v in results["variants"]:
+        if v.get("panel"):
+            panels.setdefault(v["panel"], []).append(v)
+    fig, axes = grid(len(panels), width=4.2, height=3.0, cols=2)
+    for ax, (panel, vs) in zip(axes, panels.items()):
+        for k, v in enumerate(vs):
+            name = v["label"].removeprefix(panel).lstrip(", ") or v["label"]
+            ax.plot(*mean_accuracy(run_dir, v), lw=1.4, label=name + diverged(v), **series_style(k))
+        ax.set(ylim=(0, 1), xlabel="iteration", title=panel)
+        ax.legend(fontsize=9, loc="upper left")
+        ax.grid(alpha=0.3)
+    for ax in axes[::2]:
+        ax.set_ylabel("test accuracy")
+    fig.suptitle(f"test accuracy (mean of {results['seeds']} seed(s))")
+    fig.tight_layout()
+    return save(fig, run_dir.figures_dir, "panels")
 
 
 def probe_figures(run_dir, variants: list[dict]) -> list:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import plotting
 from ..document import Figure, Heading, Paragraph, to_markdown
 from ..errors import DataError, NablabError
 from ..rundir import RunDir, find_runs
@@ -98,6 +99,15 @@ def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = F
 
 def load_spec(run_dir: RunDir) -> ExperimentSpec:
     return from_json(run_dir.spec().get("spec"), str(run_dir.path / run_dir.SPEC))
+
+
+def draw_figures(run_dir: RunDir, lang: str, folder: str | Path) -> list[Path]:
+    """A finished run's figures drawn again from its results.json with their text in ``lang``
+    (plotting.language), into ``folder``; the run itself is not touched. The report calls this for
+    its Japanese page. LookupError where this machine has no font for ``lang``."""
+    spec = load_spec(run_dir)
+    with plotting.language(lang):
+        return kinds.get(spec.kind).figures(run_dir.results(), run_dir.drawing_into(folder))
 
 
 def check_finished(run_dir: RunDir) -> RunDir:

@@ -156,6 +156,8 @@ class RunSpec:
     key: str = ""                         # filled from the label when the TOML gives none
     course: float | tuple[float, float] | None = None   # the course's result: value or range
     note: str = ""
+    panel: str = ""                       # variants given a panel are drawn as small multiples
+                                          # (one axes per panel, figure "panels"), not on "comparison"
     data: DataSpec = field(default_factory=DataSpec)
     model: ModelSpec = field(default_factory=ModelSpec)
     optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)

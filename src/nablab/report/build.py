@@ -3,7 +3,8 @@
     out/index.html        self-contained (figures embedded), the first language
     out/index.en.html     the English page when both languages are written
     out/report.md, out/report.en.md  Markdown with figures/ beside them
-    out/figures/*.png     copies of the run figures the report uses
+    out/figures/*.png     copies of the run figures the report uses (<run>-<name>.ja.png: in Japanese)
+    out/drawn/ja/         the runs' figures drawn again with Japanese text, for the Japanese page
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import dataclasses
 import shutil
 from pathlib import Path
 
+from .. import plotting
 from ..document import Figure, to_html, to_markdown
 from ..errors import ConfigError
 from ..rundir import RunDir
@@ -36,9 +38,9 @@ def languages(lang: str) -> tuple[str, ...]:
     return langs
 
 
-def copy_figure(src: Path, folder: Path) -> Path:
-    """Copy a run's figure to ``folder`` as <run directory>-<name>.png; return the copy."""
-    dst = folder / f"{src.parent.parent.name}-{src.name}"
+def copy_figure(src: Path, folder: Path, tag: str = "") -> Path:
+    """Copy a run's figure (<run>/figures/<name>.png) to ``folder`` as <run>-<name><tag>.png."""
+    dst = folder / f"{src.parent.parent.name}-{src.stem}{tag}.png"
     shutil.copyfile(src, dst)
     return dst
 
@@ -50,8 +52,30 @@ def report_checks(out: Path) -> dict:
     return checks
 
 
-def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS) -> list[Path]:
-    """index.html / report.md (and .en) in ``out`` from {experiment name: RunDir}."""
+def localised(out: Path, runs: dict[str, Run], checks: dict, lang: str, draw, log) -> tuple[dict, dict]:
+    """The runs and checks of the ``lang`` page: for a language other than English, every figure
+    drawn again with its text in ``lang`` (``draw(run_dir, lang, folder)``, the experiments'
+    draw_figures) into out/drawn/<lang>/<run>/figures. Without ``draw``, or without a font for
+    ``lang`` on this machine, the figures stay English (and the log says so)."""
+    if lang == "en" or draw is None:
+        return runs, checks
+    folder = out / "drawn" / lang
+    try:
+        with plotting.language(lang):
+            png = activation_figure(checks["activations"], folder / "computed" / "figures")
+        drawn = {}
+        for name, run in runs.items():
+            draw(run.dir, lang, folder / run.path.name / "figures")
+            drawn[name] = Run(run.dir.drawing_into(folder / run.path.name / "figures"))
+    except LookupError as e:
+        log(f"report: the {lang} page keeps the English figures ({e}; the setup installs fonts-noto-cjk)")
+        return runs, checks
+    return drawn, {**checks, "activation_png": png}
+
+
+def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS, draw=None, log=print) -> list[Path]:
+    """index.html / report.md (and .en) in ``out`` from {experiment name: RunDir}; ``draw``
+    redraws a run's figures in another language (see localised)."""
     out = Path(out)
     missing = [name for name in EXPERIMENTS if name not in run_dirs]
     if missing:
@@ -61,15 +85,17 @@ def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS) -> l
     figures.mkdir(parents=True, exist_ok=True)
     checks = report_checks(out)
     written = []
-    by_dir = {r.path.resolve(): r for r in runs.values()}
-
-    def sourced(b, lang):
-        """A figure's caption ends with the run it is drawn from (figures the report draws have none)."""
-        run = by_dir.get(Path(b.path).resolve().parents[1]) if isinstance(b, Figure) else None
-        return dataclasses.replace(b, caption=b.caption + figure_source(TEXT[lang], run)) if run else b
     for i, lang in enumerate(langs):
-        blocks = [sourced(b, lang) for b in compose(lang, runs, checks)]
-        md_blocks = [dataclasses.replace(b, path=copy_figure(Path(b.path), figures))
+        page_runs, page_checks = localised(out, runs, checks, lang, draw, log)
+        by_folder = {r.dir.figures_dir.resolve(): r for r in page_runs.values()}
+
+        def sourced(b):
+            """A figure's caption ends with the run it is drawn from (figures the report draws have none)."""
+            run = by_folder.get(Path(b.path).resolve().parent) if isinstance(b, Figure) else None
+            return dataclasses.replace(b, caption=b.caption + figure_source(TEXT[lang], run)) if run else b
+        blocks = [sourced(b) for b in compose(lang, page_runs, page_checks)]
+        tag = "" if page_runs is runs else f".{lang}"           # figures drawn in this language
+        md_blocks = [dataclasses.replace(b, path=copy_figure(Path(b.path), figures, tag))
                      if isinstance(b, Figure) else b for b in blocks]       # figures beside report.md
         suffix = "" if i == 0 else f".{lang}"
         others = [(other, "" if j == 0 else f".{other}") for j, other in enumerate(langs) if other != lang]

@@ -111,6 +111,7 @@ def section1(T, runs, checks):
         Figure(ih.figure("init_histograms"), T["init_caption"]),
         Figure(dg.figure("depth_gradients"), T["depth_caption"]),
         *variant_table(T, bn), Figure(bn.figure("comparison"), T["bn_caption"]),
+        *([Figure(bn.figure("panels"), T["bn_panels_caption"])] if bn.figure("panels").exists() else []),
         Heading(3, T["discussion"]),
         Paragraph(T["vg_disc"].format(
             sg=sg, share_note=share_note, rg=vg.acc("relu-gauss"), sx=vg.acc("sigmoid-xavier"),

@@ -16,7 +16,7 @@ from ...layers import SoftmaxCrossEntropy
 from ...rundir import folder_name
 from ...train import History, TrainingDiverged, fit
 from ..builders import build, parameter_count
-from ..classify_figures import accuracy_figure, comparison_figure, probe_figures
+from ..classify_figures import accuracy_figure, comparison_figure, panels_figure, probe_figures
 from ..datasets import data_for
 from ..spec import RunSpec
 from ..validate import SET, build as build_spec, deep_merge, fail, nested
@@ -179,7 +179,8 @@ class Classify(Kind):
                 "diverged_at": [h.info.get("diverged_at") for h in hs if h.status == "diverged"],
                 "seeds": len(hs), "iters": run.train.iters, "parameters": hs[0].info.get("parameters"),
                 "eval_test_samples": run.train.eval_test_samples,
-                "wall_time_s": float(np.mean([f["time_s"] for f in finals])), "at": curve}
+                "wall_time_s": float(np.mean([f["time_s"] for f in finals])), "at": curve,
+                **({"panel": run.panel} if run.panel else {})}
 
     # -- summary.md and figures ------------------------------------------------------------
     def summary(self, results):
@@ -198,7 +199,9 @@ class Classify(Kind):
 
     def figures(self, results, run_dir):
         variants = results["variants"]
-        return [accuracy_figure(results, run_dir), comparison_figure(results, run_dir),
+        alone = [v for v in variants if not v.get("panel")]
+        return [accuracy_figure(results, run_dir), *([comparison_figure(results, run_dir, alone)] if alone else []),
+                *([panels_figure(results, run_dir)] if len(alone) < len(variants) else []),
                 *probe_figures(run_dir, variants)]
 
 

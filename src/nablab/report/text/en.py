@@ -133,7 +133,10 @@ TEXT = {
                     "right initialisation for sigmoid helps a 3-layer net (2_2_2) but not a 10-layer one."),
     "depth_learned": ("Without batch normalisation the 10-layer sigmoid net with Xavier reached {sx_acc:.4f} and "
                       "with He {sh_acc:.4f} (gradient ratios {sx_ratio:.1e} and {sh_ratio:.1e})."),
-    "bn_caption": "2_3: batch normalisation, and BN vs no BN over initial weight scales",
+    "bn_caption": "2_3: batch normalisation as the course runs it (sigmoid, Xavier, 784-40-20-10): "
+                  "γ and β frozen as in the notebook, all parameters trained, and no BN",
+    "bn_panels_caption": "The book's experiment: a 5×100 ReLU net with and without BN, one panel per initial "
+                         "weight std",
     "bn_disc": ("The course's BN network (γ and β never updated, as in the notebook) reached {course:.4f}; training "
                 "γ and β too gave {all:.4f}; without BN the same net reached {nobn:.4f} in {iters} iterations. In "
                 "the sweep of 5 × 100 ReLU nets, BN learned at every weight scale ({bn_range}), while without BN "

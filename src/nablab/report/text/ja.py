@@ -1,5 +1,6 @@
 """日本語のレポート本文。{波括弧} の欄には実行結果の数値が入る。"""
 
+from ...japanese import LABELS
 from .ja_cnn import TEXT as CNN
 
 TEXT = {
@@ -122,7 +123,9 @@ TEXT = {
                     "（2_2_2）では効くが、10 層では足りない。"),
     "depth_learned": ("BN なしの 10 層シグモイドは Xavier で {sx_acc:.4f}、He で {sh_acc:.4f} に達した（勾配の比は "
                       "{sx_ratio:.1e} と {sh_ratio:.1e}）。"),
-    "bn_caption": "2_3: バッチ正規化、および重みの初期値のスケールごとの BN あり・なし",
+    "bn_caption": "2_3: 講座どおりのバッチ正規化（シグモイド、Xavier、784-40-20-10）: ノートブックどおり γ・β を"
+                  "固定したもの、全パラメータを更新したもの、BN なし",
+    "bn_panels_caption": "書籍の実験: 5×100 の ReLU ネットワークの BN あり・なし。重みの初期値の標準偏差ごとに 1 枚",
     "bn_disc": ("講座の BN ネットワーク（ノートブック同様 γ, β を更新しない）は {course:.4f}、γ, β も学習すると {all:.4f}、"
                 "BN なしの同じネットワークは {iters} 回で {nobn:.4f} だった。5 層 × 100 の ReLU ネットワークでは、BN ありは"
                 "どの初期値でも学習し（{bn_range}）、BN なしは {nobn_range}。"),
@@ -217,18 +220,6 @@ TEXT = {
     "ex_s3_a2": "`grad += rate * np.sign(param)`（|w| の微分は sign(w)）",
     "ex_s3_c": "テスト用の行列で、nablab の L2 の勾配は{l2}。L1 の勾配も{l1}。",
     "formula": {True: "この式と一致した", False: "この式と一致しなかった"},
-    # catalogue labels in the tables: (English, Japanese), replaced in this order
-    "label_words": [
-        ("hidden layers only (course code)", "隠れ層のみ更新（講座のコード）"),
-        ("W1–W3 only (course code)", "W1–W3 のみ更新（講座のコード）"),
-        (" (+ L2 0.005 left over)", "（前のセルの L2 0.005 が残る）"), (", no BN", "、BN なし"), (", BN", "、BN あり"),
-        ("no regularisation", "正則化なし"), ("all parameters", "全パラメータを更新"),
-        ("all layers", "全層を更新"), ("10 layers", "10 層"), ("arranged (no first pool)", "改変版（最初のプーリングなし）"),
-        ("global average pooling (64 features)", "グローバル平均プーリング（64 特徴）"),
-        (" (576 features)", "（576 特徴）"), ("dropout", "ドロップアウト率"), ("no BN", "BN なし"),
-        ("forget bias", "忘却ゲートのバイアス"), ("orthogonal", "直交初期化"), ("std ", "標準偏差 "),
-        (" (after: lr", "（_after: 学習率"), (" (lr ", "（学習率 "), (", μ ", "、μ "), (", h0 ", "、h0 "),
-        (")", "）"), (", ", "、"),
-    ],
+    "label_words": LABELS,  # catalogue labels in the tables (nablab.japanese, shared with the figures)
     **CNN,                  # Sections 4 and 5, comparison, quirks, provenance (ja_cnn.py)
 }
