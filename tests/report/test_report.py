@@ -303,3 +303,19 @@ def test_batch_norm_draws_its_two_experiments_apart(report):
     assert panels == ["std 1", "std 1", "std 0.1", "std 0.1", "std 0.01", "std 0.01", "std 0.001", "std 0.001"]
     assert len(results["variants"]) - len(panels) == 3
     assert matplotlib.image.imread(report / "runs-quick" / "batch-norm" / "figures" / "panels.png").shape[1] <= 940
+
+
+def test_example_challenges_show_their_code_and_every_choice_run(report):
+    """Each 例題チャレンジ shows the drill question's code with its blank and every choice with what
+    it did when run: exactly one right, and it is the course's accepted answer."""
+    from nablab.report.answers import challenge_choices
+    proofs = challenge_choices()
+    right = {qid: [c["code"] for c in p["choices"] if c["ok"]] for qid, p in proofs.items()}
+    assert right == {"s1-minibatch-slice": ["data_x[i:i_end], data_t[i:i_end]"],
+                     "s3-l2-gradient": ["lam * W"], "s3-l1-gradient": ["lam * np.sign(W)"]}
+    en = (report / "report.en.md").read_text(encoding="utf-8")
+    ja = (report / "report.md").read_text(encoding="utf-8")
+    assert "batch_x, batch_t = ____" in en and "batch_x, batch_t = ____" in ja
+    assert "| `data_x[i], data_t[i]` | ✗ wrong: batches of [1, 1, 1] samples" in en
+    assert en.count("| ✓ right") == 3 and ja.count("| ✓ 正しい |") == 3 and ja.count("| ✗ 誤り |") == 9
+    assert "the course's choice 4, `grad += rate * param`" in en and "講座の正解は選択肢 3" in ja

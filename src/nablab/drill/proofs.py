@@ -232,10 +232,27 @@ def max_pool_backward(f) -> Outcome:
     return got if isinstance(got, Outcome) else differs(np.asarray(got).reshape(x.shape), want, "dx")
 
 
+def minibatch_slices(f) -> Outcome:
+    """One epoch in order: consecutive batches of batch_size samples (the last one shorter), each
+    sample once, features and labels kept together — 10 samples in batches of 4 → 4 | 4 | 2."""
+    data_x, data_t = np.arange(10) * 10.0, np.arange(10)
+    got = run(lambda: f(data_x, data_t, 4), "f(data_x, data_t, batch_size=4)")
+    if isinstance(got, Outcome):
+        return got
+    want = [(data_x[i:i + 4], data_t[i:i + 4]) for i in range(0, 10, 4)]
+    sizes = [len(np.atleast_1d(x)) for x, _ in got]
+    if sizes != [len(x) for x, _ in want]:
+        return Outcome(False, f"batches of {sizes} samples, where 10 samples in batches of 4 are 4, 4, 2")
+    for k, ((x, t), (wx, wt)) in enumerate(zip(got, want)):
+        if not (np.array_equal(x, wx) and np.array_equal(t, wt)):
+            return Outcome(False, f"batch {k} holds samples {np.asarray(t).tolist()}, not {wt.tolist()}")
+    return Outcome(True, "batches 4, 4, 2: every sample once, in order, features with their labels")
+
+
 FUNCTIONS = {f.__name__: f for f in (
     softmax_loss_backward, affine_dw, affine_dx, relu_backward, sigmoid_backward, xavier_std, he_std,
     batchnorm_forward, batchnorm_backward, l2_gradient, l1_gradient, dropout_keep_share, dropout_test,
-    conv_output_size, max_pool_backward)}
+    conv_output_size, max_pool_backward, minibatch_slices)}
 
 
 def prove_function(ns: dict, check: dict) -> Outcome:

@@ -7,7 +7,7 @@ are found by their stable ``key`` from the catalogue, never by their display lab
 from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
-from . import day3, formulas, search, shapes
+from . import challenges, day3, formulas, search, shapes
 from .runs import (Run, best_of, bn_sweep, course_text, depth_without_bn, dg_share, label, mean_std,
                    path_features, regularised_verdict)
 from .text import TEXT
@@ -138,7 +138,7 @@ def section1(T, runs, checks):
         Heading(3, T["challenges"]),
         *qa(T, T["ex_s1_q"], T["ex_s1_a"], T["ex_s1_c"].format(
             batches=" | ".join(str(b[1]) for b in c["minibatch"]["batches"]))),
-        Code(c["minibatch"]["code"]),
+        *challenges.blocks(T, c["challenges"]["s1-minibatch-slice"]),
     ]
 
 
@@ -173,7 +173,9 @@ def section3(T, runs, checks):
             Heading(3, T["discussion"]), Paragraph(T["of_disc"].format(**nums)),
             Heading(3, T["tests"]), *qa(T, T["ct6_q"], T["ct6_a"], T["ct6_c"].format(rows=rows)),
             *qa(T, T["ct7_q"], T["ct7_a"], T["ct7_c"].format(l1=lasso["L1 (Lasso)"], l2=lasso["L2 (Ridge)"])),
-            Heading(3, T["challenges"]), *qa(T, T["ex_s3_q1"], T["ex_s3_a1"]), *qa(T, T["ex_s3_q2"], T["ex_s3_a2"]),
+            Heading(3, T["challenges"]),
+            *qa(T, T["ex_s3_q1"], T["ex_s3_a1"]), *challenges.blocks(T, c["challenges"]["s3-l2-gradient"]),
+            *qa(T, T["ex_s3_q2"], T["ex_s3_a2"]), *challenges.blocks(T, c["challenges"]["s3-l1-gradient"], note=False),
             Paragraph(T["ex_s3_c"].format(l2=T["formula"][grads["L2"]["equal"]], l1=T["formula"][grads["L1"]["equal"]])),
             Code("grad_l2 = rate * param\ngrad_l1 = rate * np.sign(param)\n"
                      "nl.optim.L2(rate).add_gradient([p]); nl.optim.L1(rate).add_gradient([p])")]

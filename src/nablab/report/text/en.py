@@ -57,6 +57,11 @@ TEXT = {
     "discussion": "Discussion (考察)", "tests": "Confirmation tests (確認テスト)",
     "challenges": "Example challenges (例題チャレンジ)", "question": "Q", "answer": "A",
     "computed": "Checked by nablab:",
+    "choice": "choice", "code": "code", "when_run": "filled in and run",
+    "run_verdict": {True: "✓ right", False: "✗ wrong"},
+    "drill_note": "The course's option texts are not in the sources this report was built from, so the same "
+                  "question is shown as nablab's drill asks it (`nablab drill`): each choice filled into the "
+                  "blank ____ of the code above, run, and compared with nablab's own implementation.",
     # learning flow
     "flow_h": "The learning flow and backpropagation",
     "flow_points": [
@@ -234,9 +239,10 @@ TEXT = {
               "becomes exactly 0."),
     "ct7_c": "Minimising (w₁ − 1)²/2 + (w₂ − 3)² with the same λ: L1 gives w = {l1}, L2 gives w = {l2}.",
     "ex_s3_q1": "L2 regularisation: complete the gradient of the penalty.",
-    "ex_s3_a1": "`grad += rate * param` (the derivative of ½‖w‖² is w).",
+    "ex_s3_a1": "the course's choice 4, `grad += rate * param` (the derivative of ½‖w‖² is w).",
     "ex_s3_q2": "L1 regularisation: complete the gradient of the penalty.",
-    "ex_s3_a2": "`grad += rate * np.sign(param)` (the derivative of |w| is sign(w)).",
+    "ex_s3_a2": "the course's choice 3, `np.sign(param)`, then `grad += rate * x` (the derivative of |w| is "
+                "sign(w)); the student report this project started from left it as \"?\".",
     "ex_s3_c": "On a test matrix, nablab's L2 gradient {l2}, and its L1 gradient {l1}.",
     "formula": {True: "equals the formula", False: "differs from the formula"},
     **CNN,                  # Sections 4 and 5, comparison, quirks, provenance (en_cnn.py)

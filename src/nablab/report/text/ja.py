@@ -55,6 +55,10 @@ TEXT = {
     "seconds": "秒", "key_points": "要点", "results": "実装演習の結果", "discussion": "考察",
     "tests": "確認テスト", "challenges": "例題チャレンジ", "question": "問", "answer": "答",
     "computed": "nablab による確認:",
+    "choice": "選択肢", "code": "コード", "when_run": "埋めて実行した結果",
+    "run_verdict": {True: "✓ 正しい", False: "✗ 誤り"},
+    "drill_note": "講座の選択肢の文面は本レポートの元資料にないため、同じ問いを nablab のドリル（`nablab drill`）の"
+                  "形で示す。上のコードの空欄 ____ に各選択肢を埋めて実行し、nablab 自身の実装と比べた結果:",
     # 学習の流れ
     "flow_h": "学習の流れと誤差逆伝播法",
     "flow_points": [
@@ -215,9 +219,10 @@ TEXT = {
     "ct7_a": "右（Lasso）。誤差の等高線がひし形の軸上の角で接するため、一方の重みがちょうど 0 になる。",
     "ct7_c": "同じ λ で (w₁ − 1)²/2 + (w₂ − 3)² を最小化すると、L1 では w = {l1}、L2 では w = {l2}。",
     "ex_s3_q1": "L2 正則化: 正則化項の勾配を計算するコードを完成させよ。",
-    "ex_s3_a1": "`grad += rate * param`（½‖w‖² の微分は w）",
+    "ex_s3_a1": "講座の正解は選択肢 4、`grad += rate * param`（½‖w‖² の微分は w）",
     "ex_s3_q2": "L1 正則化: 正則化項の勾配を計算するコードを完成させよ。",
-    "ex_s3_a2": "`grad += rate * np.sign(param)`（|w| の微分は sign(w)）",
+    "ex_s3_a2": "講座の正解は選択肢 3、`np.sign(param)`（その後 `grad += rate * x`。|w| の微分は sign(w)）。"
+                "元にした学生レポートでは「?」のままだった",
     "ex_s3_c": "テスト用の行列で、nablab の L2 の勾配は{l2}。L1 の勾配も{l1}。",
     "formula": {True: "この式と一致した", False: "この式と一致しなかった"},
     "label_words": LABELS,  # catalogue labels in the tables (nablab.japanese, shared with the figures)
