@@ -60,6 +60,7 @@ class InitHistograms(SingleRun):
         return {"panels": panels}
 
     def figures(self, results, run):
+        from matplotlib.ticker import MaxNLocator
         panels = results["panels"]
         n_layers = len(panels[0]["layers"])
         fig, axes = pyplot().subplots(len(panels), n_layers, figsize=(1.7 * n_layers, 1.5 * len(panels)),
@@ -71,6 +72,8 @@ class InitHistograms(SingleRun):
                 ax.text(0.97, 0.93, f"std {layer['std']:.2g}", transform=ax.transAxes, ha="right", va="top",
                         fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
                 ax.set_yticks([])
+                ax.xaxis.set_major_locator(MaxNLocator(3))      # "0.00000.00010.0002" ran together:
+                ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))   # few ticks, ×10ⁿ apart
                 ax.tick_params(labelsize=9)
                 if i == 0:
                     ax.set_ylabel(f"{panel['activation']}\ninit {panel['init']}", fontsize=9)
