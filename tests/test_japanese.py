@@ -21,6 +21,8 @@ def test_table_labels(english, japanese):
     ("std 0.1, no BN", "標準偏差 0.1, BN なし"),            # not "BN あり なし": ", BN" inside ", no BN"
     ("std 0.1, BN", "標準偏差 0.1, BN あり"),
     ("SGD (lr 0.95)", "SGD (学習率 0.95)"),                 # figures keep ASCII brackets and commas
+    ("Momentum (after: lr 0.3)", "Momentum (変更後: 学習率 0.3)"),     # the label's phrase before " lr "
+    ("#1 lr 0.0072, lam 3.4e-07", "#1 学習率 0.0072, λ 3.4e-07"),
     ("iteration", "反復"),
     ("test accuracy (mean of 3 seed(s))", "テスト精度 (3 シードの平均)"),
     ("relu\ninit 0.01", "relu\n初期化 0.01"),               # lines of their own stay lines

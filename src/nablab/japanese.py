@@ -47,7 +47,7 @@ FIGURE = [
     ("Adding problem, T = ", "加算問題、T = "),
     (" kernel, padding ", " カーネル、パディング "),
     ("activation f(u)", "活性化関数 f(u)"), ("derivative f′(u)", "導関数 f′(u)"),
-    ("pruned in grey", "枝刈りは灰色"), ("at its last value", "最後の値"),
+    ("pruned in grey", "枝刈りは灰色"), ("at its last value", "最後の値で表示"),
     ("failed / diverged", "失敗 / 発散"), (" trials (", " 試行 ("), (" of ", " / "), ("Best ", "上位 "),
     ("(diverged at ", "（発散: 反復 "),
     ("windows covering each pixel", "各画素を覆う窓の数"), ("input x[", "入力 x["),
@@ -55,16 +55,17 @@ FIGURE = [
     ("candidate", "候補"), ("input at step t", "時刻 t の入力"),
     ("book (kernel-offset loop)", "書籍（カーネル位置ごとのループ）"), ("sliding windows", "窓をずらすループ"),
     ("ms per call (log)", "1 回あたりの時間 ms（対数軸）"), ("peak MiB", "最大メモリ MiB"),
-    (" lr ", " 学習率 "), (", lam ", ", λ "), ("(acc ", "(精度 "), ("(max ", "(最大 "),
+    ("(acc ", "(精度 "), ("(max ", "(最大 "),
 ]
-WORDS = [                                    # after the labels' words (which hold "after", "std", ...)
+WORDS = [                                    # after the labels' words (which hold "after: lr", "std", ...)
+    (" lr ", " 学習率 "), ("、lam ", "、λ "),           # label() has made ", " "、" by now
     ("validation accuracy", "検証精度"), ("test accuracy", "テスト精度"), ("training loss", "訓練損失"),
     ("training set", "訓練データ"), ("test set", "テストデータ"), ("test MSE", "テスト MSE"),
     ("time step t", "時刻 t"), ("accuracy", "精度"), ("baseline ", "基準 "),
     # words
     ("iteration", "反復"), ("layer ", "層 "), ("loss", "損失"), ("init ", "初期化 "), ("seed ", "シード "),
     ("finished", "完了"), ("pruned", "枝刈り"), ("best", "最良"), (" vs ", " 対 "),
-    ("before", "学習前"), ("after", "学習後"), ("naive loop", "素朴なループ"),
+    ("before", "学習前"), ("after", "学習後"), ("naive loops", "素朴なループ"), ("naive loop", "素朴なループ"),
 ]
 
 
