@@ -28,6 +28,8 @@ LABELS = [
 # figure text: whole titles and sentences first; WORDS (after the labels) are phrases and words
 FIGURE = [
     # titles and sentences
+    ("minimum of E", "E の最小点"), ("minimum with the penalty", "正則化ありの最小点"),
+    ("the penalty's region", "正則化の制約領域"),
     ("activation distributions at initialisation (x axes differ: see each panel's std)",
      "初期化直後の活性化の分布（横軸は図ごとに違う: 各図の標準偏差を参照）"),
     ("feature maps of one test image (after ReLU)", "テスト画像 1 枚の特徴マップ（ReLU の後）"),

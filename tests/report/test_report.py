@@ -219,7 +219,7 @@ def figure_problems(fig) -> list[str]:
 # words a Japanese figure may keep in Latin letters: the names the course writes so, symbols, units
 LATIN = {"ReLU", "relu", "Leaky", "sigmoid", "tanh", "gauss", "Xavier", "xavier", "He", "he", "BN", "SGD", "Momentum",
          "AdaGrad", "RMSProp", "Adam", "LSTM", "GRU", "RNN", "MSE", "MiB", "ms", "im2col", "col2im", "Flatten",
-         "LeNet", "SimpleConvNet", "DoubleConvNet", "DeepConvNet", "TwoLayerNet", "L1", "L2"}
+         "LeNet", "SimpleConvNet", "DoubleConvNet", "DeepConvNet", "TwoLayerNet", "L1", "L2", "Ridge", "Lasso"}
 
 
 def english_words(text: str, experiment: str) -> list[str]:
@@ -256,12 +256,11 @@ def test_every_figure_is_legible_and_tells_its_series_apart(report, monkeypatch,
         for run in sorted((report / "runs-quick").iterdir()):
             experiment = run.name
             draw_figures(RunDir(run), lang, tmp_path / run.name / "figures")
-        from nablab.report.answers import activation_derivatives
-        from nablab.report.curves import activation_figure
+        from nablab.report.build import check_figures
         with plotting.language(lang):
-            activation_figure(activation_derivatives(), tmp_path / "computed" / "figures")  # the report's own
-    assert "computed/activation_functions" in found and "batch-norm/panels" in found
-    assert len(drawn) >= 22, drawn
+            check_figures(all_checks(), tmp_path / "computed" / "figures")      # the report's own figures
+    assert {"computed/activation_functions", "computed/penalty_contours", "batch-norm/panels"} <= set(found)
+    assert len(drawn) >= 23, drawn
     bad = {k: v for k, v in found.items() if v}
     assert not bad, bad
 
@@ -319,3 +318,19 @@ def test_example_challenges_show_their_code_and_every_choice_run(report):
     assert "| `data_x[i], data_t[i]` | ✗ wrong: batches of [1, 1, 1] samples" in en
     assert en.count("| ✓ right") == 3 and ja.count("| ✓ 正しい |") == 3 and ja.count("| ✗ 誤り |") == 9
     assert "the course's choice 4, `grad += rate * param`" in en and "講座の正解は選択肢 3" in ja
+
+
+def test_backprop_dropout_and_the_penalty_figure_are_computed(report):
+    """The δ recursion code equals nablab's backward; both dropout scalings keep train and test
+    means equal; the L1 minimum sits on the w₂ axis and the L2 one does not, as the figure shows."""
+    c = all_checks()
+    assert c["delta"]["max_diff"] < 1e-12 and "delta1 = delta2 @ W2.T * z1 * (1 - z1)" in c["delta"]["code"]
+    d = c["dropout"]
+    assert abs(d["course"]["train"] - 0.7) < 0.002 and abs(d["course"]["test"] - 0.7) < 1e-9
+    assert abs(d["inverted"]["train"] - 1.0) < 0.003 and d["inverted"]["test"] == 1.0
+    l1, l2 = c["lasso"]["L1 (Lasso)"], c["lasso"]["L2 (Ridge)"]
+    assert l1[0] == 0.0 and abs(l1[1] - 2.0) < 1e-6 and abs(l2[0] - 1 / 3) < 1e-3 and abs(l2[1] - 1.5) < 1e-3
+    en, ja = (report / "report.en.md").read_text(encoding="utf-8"), (report / "report.md").read_text(encoding="utf-8")
+    assert "delta1 = delta2 @ W2.T" in en and f"largest difference {c['delta']['max_diff']:.1e}" in en
+    assert "figures/computed-penalty_contours.png" in en and "figures/computed-penalty_contours.ja.png" in ja
+    assert f"{d['course']['train']:.4f} in training" in en

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import functional as F
 from .. import models, optim
-from ..layers import Conv2d, SoftmaxCrossEntropy
+from ..layers import Conv2d, Dropout, SoftmaxCrossEntropy
 from ..parameter import Parameter
 from ..drill import bank
 from ..train import train_step
@@ -29,6 +29,47 @@ def sigmoid_derivative_max() -> dict:
     return {"max": float(d.max()), "at": float(u[d.argmax()]),
             "code": "u = np.linspace(-10, 10, 200001); s = nl.functional.sigmoid(u)\n"
                     f"d = s * (1 - s); d.max(), u[d.argmax()]  # → ({d.max():.6f}, {u[d.argmax()]:.4f})"}
+
+
+DELTA_CODE = """\
+z1 = sigmoid(x @ W1 + b1)                       # (N, 5)  forward, as in 1_3
+y = softmax(z1 @ W2 + b2)                       # (N, 3)
+delta2 = (y - np.eye(3)[d]) / len(x)            # δ⁽²⁾ = ∂E/∂u⁽²⁾ of softmax + cross-entropy (mean)
+dW2, db2 = z1.T @ delta2, delta2.sum(axis=0)    # ∂E/∂W⁽²⁾ = z⁽¹⁾ᵀ δ⁽²⁾
+delta1 = delta2 @ W2.T * z1 * (1 - z1)          # δ⁽¹⁾ = δ⁽²⁾ W⁽²⁾ᵀ ⊙ f′(u⁽¹⁾), f′ = z(1 − z)
+dW1, db1 = x.T @ delta1, delta1.sum(axis=0)     # ∂E/∂W⁽¹⁾ = xᵀ δ⁽¹⁾
+"""
+
+
+def delta_recursion() -> dict:
+    """Backpropagation written out with the δ recursion (DELTA_CODE, the course's 1_3 backward for
+    a sigmoid net) against nablab's layers' backward on the same 4-5-3 net and batch: the largest
+    difference over dW1, db1, dW2, db2."""
+    rng = np.random.default_rng(0)
+    x, d = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+    net, loss = models.mlp(4, [5], 3, activation="sigmoid", rng=0, dtype=np.float64), SoftmaxCrossEntropy()
+    loss.forward(net.forward(x), d)
+    net.backward(loss.backward())
+    first, second = net[0], net[2]
+    ns = {"np": np, "x": x, "d": d, "sigmoid": F.sigmoid, "softmax": F.softmax,
+          "W1": first.W.data, "b1": first.b.data, "W2": second.W.data, "b2": second.b.data}
+    exec(DELTA_CODE, ns)                                            # the code shown in the report
+    pairs = (("dW1", first.W), ("db1", first.b), ("dW2", second.W), ("db2", second.b))
+    return {"code": DELTA_CODE, "max_diff": max(float(np.abs(ns[k] - p.grad).max()) for k, p in pairs)}
+
+
+def dropout_scalings(p: float = 0.3, n: int = 1_000_000) -> dict:
+    """The course's dropout (mask in training, × (1 − p) at test) and the inverted one (mask / (1 − p)
+    in training, unchanged at test) on inputs of 1: the mean output in training and at test."""
+    x = np.ones(n)
+    out = {}
+    for name, inverted in (("course", False), ("inverted", True)):
+        layer = Dropout(p, inverted=inverted, rng=0)
+        train = float(layer.forward(x).mean())
+        out[name] = {"train": train, "test": float(layer.eval().forward(x).mean())}
+    return {"p": p, **out, "code": "mask = rng.random(x.shape) >= p      # keep with probability 1 − p\n"
+                                   "y = x * mask            # course: training;  y = x * (1 - p)  at test\n"
+                                   "y = x * mask / (1 - p)  # inverted: training;  y = x          at test"}
 
 
 def zero_initialization(steps: int = 50) -> dict:
@@ -148,4 +189,5 @@ def all_checks() -> dict:
     return {"chain_rule": chain_rule(), "sigmoid": sigmoid_derivative_max(), "activations": activation_derivatives(),
             "zero_init": zero_initialization(), "ridge": ridge_shrinks(), "lasso": lasso_vs_ridge(),
             "conv_size": conv_output_size(), "minibatch": minibatch_slice(),
-            "reg_grads": regularizer_gradients(), "challenges": challenge_choices()}
+            "reg_grads": regularizer_gradients(), "challenges": challenge_choices(),
+            "delta": delta_recursion(), "dropout": dropout_scalings()}

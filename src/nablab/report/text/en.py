@@ -238,6 +238,18 @@ TEXT = {
     "ct7_a": ("The right one (Lasso): the error contours touch the diamond at a corner on an axis, so one weight "
               "becomes exactly 0."),
     "ct7_c": "Minimising (w₁ − 1)²/2 + (w₂ − 3)² with the same λ: L1 gives w = {l1}, L2 gives w = {l2}.",
+    "delta_c": "the δ recursion written out in the steps of the course's 1_3 backward (δ⁽²⁾, then z⁽¹⁾ᵀδ⁽²⁾, then "
+               "δ⁽¹⁾ = δ⁽²⁾W⁽²⁾ᵀ ⊙ f′, then xᵀδ⁽¹⁾) — here for a 4-5-3 sigmoid net with softmax and cross-entropy; "
+               "1_3 itself regresses with a 2-10-1 ReLU net and squared error — gives the same dW1, db1, dW2, db2 as "
+               "nablab's layers' backward on the same weights and batch (largest difference {diff:.1e}, float64).",
+    "dropout_c": "with p = {p} on a million inputs of 1, the course's dropout gives a mean output of {course_train:.4f} "
+                 "in training and {course_test:.4f} at test; the inverted one {inverted_train:.4f} and "
+                 "{inverted_test:.4f}: each keeps training and test outputs equal on average — the course's by "
+                 "scaling at test, the inverted one by scaling in training (what nablab's `Dropout(p, inverted=...)` "
+                 "runs).",
+    "penalty_caption": "The confirmation test's figure above, computed: contours of E(w) = (w₁ − 1)²/2 + (w₂ − 3)² and the "
+                       "region of the penalty through the minimum found with it (●, λ = 2). The contour touches the "
+                       "L2 circle away from the axes, and the L1 diamond at its corner on the w₂ axis: w₁ = 0 exactly",
     "ex_s3_q1": "L2 regularisation: complete the gradient of the penalty.",
     "ex_s3_a1": "the course's choice 4, `grad += rate * param` (the derivative of ½‖w‖² is w).",
     "ex_s3_q2": "L1 regularisation: complete the gradient of the penalty.",
