@@ -112,7 +112,8 @@ TEXT = {
                     "acts as a mild regulariser (the course's claim; this report's runs do not test the latter). Its "
                     "paper (Ioffe & Szegedy, 2015) was motivated by internal covariate shift: the distribution of "
                     "each layer's inputs moving as the earlier layers' weights change. At inference the running "
-                    "averages collected in training replace the batch statistics."],
+                    "averages collected in training replace the batch statistics. The layer goes between the "
+                    "affine layer and the activation (its input u = Wz + b) or after the activation (input z)."],
     "vg_caption_acc": "2_2_2: accuracy of each activation × initialisation (seed 0)",
     "vg_caption_grad": "2_2_2: gradient norm of each layer's weights at the first and last iteration",
     "vg_disc": ("sigmoid-gauss stayed at {sg:.4f}{share_note}: it never learned. ReLU with the same weights "

@@ -7,7 +7,8 @@ TEXT = {
         "A convolution layer slides small filters over the input and keeps the spatial structure that a fully "
         "connected layer would flatten away. Padding adds a border so the output does not shrink; the stride "
         "is the step of the filter; the output size is OH = (H + 2P − FH)/S + 1. Pooling (max or average over "
-        "a window) has no weights and makes the features robust to small shifts.",
+        "a window) has no weights and makes the features robust to small shifts; its output size follows the "
+        "same formula with the window as the filter (2×2, stride 2: 28×28 → 14×14).",
         "im2col rearranges every window of the input into a row (or column) of a matrix, so the whole "
         "convolution becomes one matrix product; col2im adds the gradient entries back to their pixels — "
         "where windows overlap they are summed, so col2im is not the inverse of im2col.",
