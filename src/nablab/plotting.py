@@ -32,9 +32,12 @@ PAGE_PX = 940             # the report's content width in CSS pixels (document.S
 
 
 def series_style(k: int) -> dict:
-    """The k-th series' colour and line style: the palette's eight colours, then the next line
-    style, so no two series of one axes look alike (the batch-norm comparison has 11)."""
-    return {"color": PALETTE[k % len(PALETTE)], "ls": LINESTYLES[(k // len(PALETTE)) % len(LINESTYLES)]}
+    """The k-th series' colour and line style. Neighbours differ in both (solid, dashed, dash-dot,
+    dotted in turn), so a curve lying on another still shows through its gaps (SGD under
+    Momentum when both stay at chance); after the palette's eight colours the styles shift by
+    one, so no two of the first 32 series look alike."""
+    n = len(PALETTE)
+    return {"color": PALETTE[k % n], "ls": LINESTYLES[(k + k // n) % len(LINESTYLES)]}
 
 
 def fit_page(fig) -> float:
