@@ -71,7 +71,6 @@ WORDS = [                                    # after the labels' words (which ho
 ]
 
 
-
 def label(text: str) -> str:
     """A catalogue label in Japanese, as the report's tables show it."""
     for english, japanese in LABELS:

@@ -93,9 +93,11 @@ def language(lang: str):
     if lang == "en":
         yield
         return
+    if lang != "ja":
+        raise LookupError(f"figures are drawn in 'en' or 'ja', not {lang!r}")
     family = japanese_font()
-    if lang != "ja" or family is None:
-        raise LookupError(f"no font for figures in {lang!r} (looked for {', '.join(JAPANESE_FONTS)})")
+    if family is None:
+        raise LookupError(f"no Japanese font for the figures (looked for {', '.join(JAPANESE_FONTS)})")
     token = LANGUAGE.set(lang)
     try:
         with matplotlib.rc_context({"font.family": ["DejaVu Sans", family]}):

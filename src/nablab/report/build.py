@@ -70,8 +70,9 @@ def localised(out: Path, runs: dict[str, Run], checks: dict, lang: str, draw, lo
             pngs = check_figures(checks, folder / "computed" / "figures")
         drawn = {}
         for name, run in runs.items():
-            draw(run.dir, lang, folder / run.path.name / "figures")
-            drawn[name] = Run(run.dir.drawing_into(folder / run.path.name / "figures"))
+            into = folder / run.path.name / "figures"
+            draw(run.dir, lang, into)
+            drawn[name] = Run(run.dir.drawing_into(into))
     except LookupError as e:
         log(f"report: the {lang} page keeps the English figures ({e}; the setup installs fonts-noto-cjk)")
         return runs, checks
