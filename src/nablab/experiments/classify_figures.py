@@ -82,8 +82,8 @@ def comparison_figure(results, run_dir, variants):
 
 def panels_figure(results, run_dir):
     """One axes per panel (e.g. 'std 0.1'), in the catalogue's order, with the test accuracy of its
-    variants; a variant is named without its panel ('std 0.1, BN' → 'BN'), so the k-th variant of
-    every panel has the same colour and line style and the legend (below) is shared."""
+    variants; a variant is named without its panel ('std 0.1, BN' → 'BN'), and the k-th variant of
+    every panel has the same colour and line style, so the panels read alike."""
     panels: dict[str, list] = {}
     for v in results["variants"]:
         if v.get("panel"):
