@@ -24,8 +24,9 @@ def accuracy_figure(results, run_dir):
     for ax, v in zip(axes, variants):
         h = run_dir.history(v["key"], 0)
         its = [p["iteration"] for p in h["points"]]
-        ax.plot(its, [p["train_acc"] for p in h["points"]], label="training set", lw=1)
-        ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1)
+        ax.plot(its, [p["train_acc"] for p in h["points"]], label="training set", lw=1, **series_style(0))
+        ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1, **series_style(1))  # dashed: the
+        # training curve shows through where the two coincide
         ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
         ax.set_title(v["label"], fontsize=9)
         ax.legend(loc="lower right", fontsize=9)
