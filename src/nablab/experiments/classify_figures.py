@@ -95,7 +95,7 @@ def panels_figure(results, run_dir):
             name = v["label"].removeprefix(panel).lstrip(", ") or v["label"]
             ax.plot(*mean_accuracy(run_dir, v), lw=1.4, label=name + diverged(v), **series_style(k))
         ax.set(ylim=(0, 1), xlabel="iteration", title=panel)
-        ax.legend(fontsize=9, loc="upper left")
+        ax.legend(fontsize=9, loc="best")             # where it covers least: the curves differ per panel
         ax.grid(alpha=0.3)
     for ax in axes[::2]:
         ax.set_ylabel("test accuracy")
