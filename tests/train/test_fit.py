@@ -146,6 +146,34 @@ def test_interrupt_stops_cleanly_with_a_checkpoint(tmp_path):
     assert h2.status == "finished" and len(h2.losses) == 100 and h2.losses[:7] == h.losses
 
 
+HELD_BACK = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+import nablab as nl
+from nablab.experiments.executor import ignore_ctrl_c
+from train.test_fit import blobs, setup
+ignore_ctrl_c()                                  # as a pool worker starts
+os.kill(os.getpid(), signal.SIGINT)              # Ctrl-C while the task is still preparing
+net, loss, opt = setup()
+h = nl.fit(net, loss, opt, blobs(), iters=500, batch_size=20, progress=False)
+print(h.status, len(h.losses))
+"""
+
+
+def test_a_ctrl_c_before_training_starts_is_not_lost():
+    """A pool worker holds a Ctrl-C that arrives while its task is still loading data: the training
+    stops at its first step instead of running to the end (an ignored SIGINT was lost: a Ctrl-C
+    took 49 s to stop a run in CI)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    tests = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run([sys.executable, "-c", HELD_BACK.format(tests=tests)], capture_output=True, text=True,
+                         timeout=120, cwd=tests)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["interrupted", "1"], out.stdout
+
+
 def test_probes_record_what_they_promise():
     net, loss, opt = setup(batchnorm=True)
     h = nl.fit(net, loss, opt, blobs(), iters=10, batch_size=20, progress=False,

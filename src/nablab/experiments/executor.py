@@ -21,6 +21,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from ..rundir import RunDir
+from ..train.loop import hold_ctrl_c
 from . import kinds
 from .registry import from_json, to_json
 
@@ -71,9 +72,11 @@ def run_here(items, on_done, log, progress: bool) -> None:
 
 
 def ignore_ctrl_c() -> None:
-    """Pool workers ignore SIGINT while idle; fit installs its own handler while it trains, so
-    a Ctrl-C stops a running training task at its next step (checkpointed), nothing else."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Pool workers do not stop on SIGINT: fit's handler stops a running training task at its next
+    step (checkpointed); a Ctrl-C while the worker is idle or still loading a task's data is held
+    (train.loop.hold_ctrl_c) and stops that task's training at its first step — an ignored one used
+    to be lost, and the task trained to the end."""
+    hold_ctrl_c()
 
 
 class Tally:

@@ -80,7 +80,11 @@ def check_settings(n: int, iters, epochs, batch_size, train_acc_on, eval_every) 
 
 
 class StopFlag:
-    """Ctrl-C sets a flag; the loop stops at the end of the iteration (a consistent state)."""
+    """Ctrl-C sets a flag; the loop stops at the end of the iteration (a consistent state).
+
+    ``held``: a Ctrl-C that came while no training ran, in a process that holds it (hold_ctrl_c,
+    the experiments' pool workers); the next fit takes it and stops at its first step."""
+    held = False
 
     def __init__(self):
         self.set = False
@@ -89,11 +93,19 @@ class StopFlag:
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
             self._old = signal.signal(signal.SIGINT, lambda *a: setattr(self, "set", True))
+            self.set, StopFlag.held = StopFlag.held, False
         return self
 
     def __exit__(self, *exc):
         if self._old is not None:
             signal.signal(signal.SIGINT, self._old)
+
+
+def hold_ctrl_c() -> None:
+    """In a worker process: a Ctrl-C outside fit does not stop the process, it is remembered
+    (StopFlag.held) and stops the next training at its first step — so one that arrives while a
+    task is still loading its data is not lost."""
+    signal.signal(signal.SIGINT, lambda *a: setattr(StopFlag, "held", True))
 
 
 def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int | None = None,
