@@ -64,7 +64,13 @@ class RunDir:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 1000, 0).decode("utf-8", "replace").strip() or "another process"
+            holder = ""
+            for _ in range(50):          # the holder writes its name just after it takes the lock
+                holder = os.pread(fd, 1000, 0).decode("utf-8", "replace").strip()
+                if holder:
+                    break
+                time.sleep(0.01)
+            holder = holder or "another process"
             os.close(fd)
             raise ConfigError(f"{self.path} is in use by {holder}; wait for it to end or choose "
                               f"another --out") from None

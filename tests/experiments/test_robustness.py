@@ -22,8 +22,16 @@ ENV = dict(os.environ, NABLAB_OFFLINE="1")
 NABLAB = str(Path(sys.executable).with_name("nablab"))
 
 
+def ctrl_c_as_in_a_terminal():
+    """In the child, before nablab starts: SIGINT handled by default. A shell that starts a job in
+    the background without job control (`cmd &` in a script) makes it ignore SIGINT, and the
+    child would inherit that — a Ctrl-C test must not depend on how the suite was launched."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args):
-    return subprocess.Popen([NABLAB, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    return subprocess.Popen([NABLAB, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                            preexec_fn=ctrl_c_as_in_a_terminal)
 
 
 def finish(proc, timeout=300):

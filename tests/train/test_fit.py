@@ -162,8 +162,8 @@ print(h.status, len(h.losses))
 
 def test_a_ctrl_c_before_training_starts_is_not_lost():
     """A pool worker holds a Ctrl-C that arrives while its task is still loading data: the training
-    stops at its first step instead of running to the end (an ignored SIGINT was lost: a Ctrl-C
-    took 49 s to stop a run in CI)."""
+    stops at its first step instead of running to the end (the worker used to ignore SIGINT until
+    fit installed its handler, so such a Ctrl-C was lost)."""
     import subprocess
     import sys
     from pathlib import Path
