@@ -71,9 +71,10 @@ WORDS = [                                    # after the labels' words (which ho
 ]
 
 
-def label(text: str) -> str:
-    """A catalogue label in Japanese, as the report's tables show it."""
-    for english, japanese in LABELS:
+def label(text: str, pairs=LABELS) -> str:
+    """A catalogue label in Japanese, as the report's tables show it: each (English, Japanese) pair
+    replaced in order."""
+    for english, japanese in pairs:
         text = text.replace(english, japanese)
     return text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from .. import japanese
 from ..errors import ConfigError
 from ..rundir import RunDir
 
@@ -105,9 +106,7 @@ def regularised_verdict(run: "Run", keys: tuple[str, str, str]) -> str:
 def label(T: dict, text: str) -> str:
     """A catalogue label in the report's language: each (English, local) pair of
     T["label_words"] replaced in order (the Japanese report; English keeps the label)."""
-    for english, local in T.get("label_words", ()):
-        text = text.replace(english, local)
-    return text
+    return japanese.label(text, T.get("label_words", ()))
 
 
 def path_features(results: dict) -> dict:
