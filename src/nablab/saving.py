@@ -33,10 +33,15 @@ LAYER_TYPES: dict[str, type] = {
 
 
 def architecture(model) -> dict:
-    """A JSON-able description: {"type": "Sequential", "layers": [{"type", "config"}, ...]}."""
+    """A JSON-able description: {"type": "Sequential", "layers": [{"type", "config"}, ...]}; a
+    block of the learner's own adds its children: {"type", "config", "children": {name: ...}}."""
     if isinstance(model, L.Sequential):
         return {"type": "Sequential", "layers": [architecture(layer) for layer in model]}
-    return {"type": type(model).__name__, "config": model.config()}
+    arch = {"type": type(model).__name__, "config": model.config()}
+    children = {name: architecture(child) for name, child in model.named_children()}
+    if children:
+        arch["children"] = children
+    return arch
 
 
 def build(arch: dict):
@@ -44,9 +49,10 @@ def build(arch: dict):
     if arch.get("type") == "Sequential":
         return L.Sequential(*(build(a) for a in arch["layers"]))
     cls = LAYER_TYPES.get(arch.get("type"))
-    if cls is None:
-        raise DataError(f"unknown layer type {arch.get('type')!r} in saved model; "
-                        f"known: {sorted(LAYER_TYPES)}")
+    if cls is None or "children" in arch:
+        raise DataError(f"layer type {arch.get('type')!r} in the saved model is not one nl.load can build "
+                        f"(known: {sorted(LAYER_TYPES)}); for a block of your own, build it and pass it: "
+                        f"nl.load(path, model=YourBlock(...))")
     return cls(**arch.get("config", {}))
 
 
@@ -102,7 +108,8 @@ def expected_state(arch, where: str, prefix: str = "", depth: int = 0) -> dict[s
     config = arch.get("config", {})
     if arch["type"] not in LAYER_TYPES or not isinstance(config, dict):
         raise DataError(f"{where}: unknown layer type {arch['type']!r} (or a config that is not a "
-                        f"table) in the saved model; known: {sorted(LAYER_TYPES)}")
+                        f"table) in the saved model; known: {sorted(LAYER_TYPES)}; for a block of your "
+                        f"own, build it and pass it: nl.load(path, model=YourBlock(...))")
     if config.get("dtype", "float32") not in DTYPES:
         raise DataError(f"{where}: layer {prefix}{arch['type']} has dtype {config.get('dtype')!r}; "
                         f"expected one of {list(DTYPES)}")
@@ -134,9 +141,8 @@ def array_headers(path: Path) -> dict[str, tuple[tuple, np.dtype]]:
     return out
 
 
-def check_arrays(path: Path, arch: dict) -> None:
-    """Every array the architecture needs, of its shape and a float dtype, and nothing else."""
-    expected = expected_state(arch, str(path))
+def check_arrays(path: Path, expected: dict[str, tuple]) -> None:
+    """Every array ``expected`` names ({key: shape}), of its shape and a float dtype, and nothing else."""
     found = {k: v for k, v in array_headers(path).items() if k != META_KEY}
     if set(found) != set(expected):
         raise ShapeError(f"{path}: the arrays do not match the architecture; missing "
@@ -168,19 +174,25 @@ def load(path: str | os.PathLike, model=None):
         # Open the file ourselves: np.load leaks its handle when a zip is truncated.
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = read_meta(path, data)
-            check_arrays(path, meta.get("architecture"))      # before anything is allocated
+            saved = meta.get("architecture")
+            if model is None:                     # sizes from the architecture, before anything is allocated
+                expected = expected_state(saved, str(path))
+            else:
+                try:
+                    mismatch = _first_difference(saved, architecture(model))
+                except (AttributeError, KeyError, TypeError):
+                    raise DataError(f"{path}: the saved architecture is not a {{type, config}} table") from None
+                if mismatch:
+                    raise ShapeError(f"{path}: saved architecture does not match the model: {mismatch}")
+                expected = {k: v.shape for k, v in model.state_dict().items()}
+            check_arrays(path, expected)
             state = {k: data[k] for k in data.files if k != META_KEY}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, RecursionError, UnicodeDecodeError) as e:
         if isinstance(e, ShapeError):
             raise
         raise DataError(f"{path}: cannot read saved model ({load_problem(e)})") from None
-    saved = meta["architecture"]
     if model is None:
         model = build(saved)
-    else:
-        mismatch = _first_difference(saved, architecture(model))
-        if mismatch:
-            raise ShapeError(f"{path}: saved architecture does not match the model: {mismatch}")
     model.load_state_dict(state)
     return model
 
@@ -200,4 +212,11 @@ def _first_difference(saved: dict, current: dict, where: str = "model") -> str |
     if saved.get("config") != current.get("config"):
         return f"{where} is {saved['type']}({saved.get('config')}) in the file, " \
                f"{current['type']}({current.get('config')}) in the model"
+    a, b = saved.get("children") or {}, current.get("children") or {}
+    if list(a) != list(b):
+        return f"{where} has children {list(a)} in the file, {list(b)} in the model"
+    for name in a:
+        diff = _first_difference(a[name], b[name], f"{where}.{name}" if where != "model" else name)
+        if diff:
+            return diff
     return None

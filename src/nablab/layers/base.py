@@ -22,11 +22,43 @@ from ..parameter import Buffer, Parameter
 
 
 class Layer:
-    """Base class: parameter bookkeeping, train/eval, state dicts."""
+    """Base class: parameter bookkeeping, child layers, train/eval, state dicts.
+
+    Assigning a Layer (or a list/tuple of Layers) to an attribute registers it as a child, as
+    PyTorch's ``Module`` and DeZero's ``Layer`` do: ``parameters()``, ``state_dict()``,
+    ``modules()``, ``train()``/``eval()``, saving and probes then walk it too.
+
+    >>> import nablab as nl
+    >>> class Block(nl.Layer):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.fc1, self.act, self.fc2 = nl.Linear(4, 3, rng=0), nl.ReLU(), nl.Linear(3, 2, rng=0)
+    ...     def forward(self, x):
+    ...         return self.fc2.forward(self.act.forward(self.fc1.forward(x)))
+    ...     def backward(self, dy):
+    ...         return self.fc1.backward(self.act.backward(self.fc2.backward(dy)))
+    >>> block = Block()
+    >>> block.num_parameters(), sorted(block.state_dict())
+    (23, ['fc1.W', 'fc1.b', 'fc2.W', 'fc2.b'])
+    """
 
     def __init__(self) -> None:
         self.training = True
         self._cache = None
+
+    def __setattr__(self, name: str, value) -> None:
+        # a Layer, or a non-empty list/tuple of Layers, becomes a child under this name
+        children = self.__dict__.setdefault("_children", {})
+        if isinstance(value, Layer) or (isinstance(value, (list, tuple)) and value
+                                         and all(isinstance(v, Layer) for v in value)):
+            children[name] = value
+        else:
+            children.pop(name, None)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self.__dict__.get("_children", {}).pop(name, None)
+        object.__delattr__(self, name)
 
     # -- the two methods every layer writes ------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -44,25 +76,66 @@ class Layer:
             raise StateError(f"{type(self).__name__}.backward called before forward")
         return self._cache
 
+    # -- the tree of layers -----------------------------------------------------
+    def named_children(self) -> Iterator[tuple[str, "Layer"]]:
+        """Direct child layers with their names, in the order they were assigned
+        (a list attribute ``blocks`` gives ``blocks.0``, ``blocks.1``, … as PyTorch's ModuleList)."""
+        for name, value in self.__dict__.get("_children", {}).items():
+            if isinstance(value, Layer):
+                yield name, value
+            else:
+                for i, layer in enumerate(value):
+                    yield f"{name}.{i}", layer
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, "Layer"]]:
+        """This layer (named ``prefix``, "" at the top) and every layer inside it, depth first,
+        with dotted names such as ``"fc1"`` or ``"0"`` (a Sequential's first layer)."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def modules(self) -> Iterator["Layer"]:
+        """This layer and every layer inside it, depth first (a leaf yields only itself)."""
+        for _, module in self.named_modules():
+            yield module
+
+    def leaves(self) -> list["Layer"]:
+        """The layers that compute, in the order they were assigned (containers left out)."""
+        return [m for m in self.modules() if not any(True for _ in m.named_children())
+                and not isinstance(m, Sequential)]
+
     # -- parameters and state --------------------------------------------------
-    def parameters(self) -> list[Parameter]:
-        """Learned parameters, in the order they were created (W before b)."""
+    def own_parameters(self) -> list[Parameter]:
+        """This layer's own parameters (not its children's), in the order they were created."""
         return [v for v in vars(self).values() if isinstance(v, Parameter)]
 
-    def buffers(self) -> list[Buffer]:
+    def own_buffers(self) -> list[Buffer]:
         return [v for v in vars(self).values() if isinstance(v, Buffer)]
+
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """(dotted name, parameter) for this layer and its children; a shared parameter once."""
+        seen, out = set(), []
+        for prefix, module in self.named_modules():
+            for p in module.own_parameters():
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    out.append((f"{prefix}.{p.name}" if prefix else p.name, p))
+        return out
+
+    def parameters(self) -> list[Parameter]:
+        """Learned parameters, children included, in the order they were created (W before b)."""
+        return [p for _, p in self.named_parameters()]
+
+    def buffers(self) -> list[Buffer]:
+        return [b for m in self.modules() for b in m.own_buffers()]
+
+    def num_parameters(self) -> int:
+        """How many numbers training learns: the sizes of every parameter added up."""
+        return int(sum(p.data.size for p in self.parameters()))
 
     def zero_grad(self) -> None:
         for p in self.parameters():
             p.zero_grad()
-
-    def modules(self) -> Iterator["Layer"]:
-        """This layer and every layer inside it, depth first (a leaf yields only itself)."""
-        yield self
-
-    def leaves(self) -> list["Layer"]:
-        """The layers that compute, in the order forward runs them (containers left out)."""
-        return [m for m in self.modules() if not isinstance(m, Sequential)]
 
     def train(self, mode: bool = True) -> "Layer":
         """Training mode (dropout drops, BN uses batch statistics) for every module inside."""
@@ -73,18 +146,23 @@ class Layer:
     def eval(self) -> "Layer":
         return self.train(False)
 
+    def _named_state(self) -> dict[str, Parameter | Buffer]:
+        return {(f"{prefix}.{t.name}" if prefix else t.name): t for prefix, m in self.named_modules()
+                for t in [*m.own_parameters(), *m.own_buffers()]}
+
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Copies of every parameter and buffer, keyed by name (``"W"``, ``"running_mean"``)."""
-        return {t.name: t.data.copy() for t in [*self.parameters(), *self.buffers()]}
+        """Copies of every parameter and buffer, keyed by dotted name (``"W"``, ``"fc1.W"``,
+        ``"0.running_mean"``)."""
+        return {k: t.data.copy() for k, t in self._named_state().items()}
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
-        """Copy arrays into this layer's parameters and buffers; names and shapes must match."""
-        own = {t.name: t for t in [*self.parameters(), *self.buffers()]}
+        """Copy arrays into this layer's (and its children's) parameters and buffers; names and
+        shapes must match."""
+        own = self._named_state()
         if set(own) != set(state):
-            raise ShapeError(
-                f"{type(self).__name__}: state keys {sorted(state)} do not match "
-                f"expected {sorted(own)}"
-            )
+            missing, extra = sorted(set(own) - set(state)), sorted(set(state) - set(own))
+            raise ShapeError(f"{type(self).__name__}: state does not match this model; "
+                             f"missing {missing}, unexpected {extra}")
         for name, t in own.items():
             value = np.asarray(state[name])
             if value.shape != t.data.shape:
@@ -100,7 +178,10 @@ class Layer:
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
-        return f"{type(self).__name__}({args})"
+        children = [f"  ({name}) " + repr(c).replace("\n", "\n  ") for name, c in self.named_children()]
+        if not children:
+            return f"{type(self).__name__}({args})"
+        return f"{type(self).__name__}({args}\n" + "\n".join(children) + "\n)"
 
 
 def check_input(layer: Layer, x: np.ndarray, expected: tuple) -> None:
@@ -152,32 +233,10 @@ class Sequential(Layer):
             dy = layer.backward(dy)
         return dy
 
-    def parameters(self) -> list[Parameter]:
-        return [p for layer in self.layers for p in layer.parameters()]
-
-    def buffers(self) -> list[Buffer]:
-        return [b for layer in self.layers for b in layer.buffers()]
-
-    def modules(self) -> Iterator[Layer]:
-        yield self
-        for layer in self.layers:
-            yield from layer.modules()
-
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Keys are ``"<index>.<name>"``, e.g. ``"0.W"``, ``"1.gamma"``."""
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in layer.state_dict().items()}
-
-    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
-        expected = set(self.state_dict())
-        if set(state) != expected:
-            missing, extra = sorted(expected - set(state)), sorted(set(state) - expected)
-            raise ShapeError(f"Sequential: state does not match this model; missing {missing}, "
-                             f"unexpected {extra}")
+    def named_children(self) -> Iterator[tuple[str, Layer]]:
+        """Its layers named by position, so state_dict keys read ``"0.W"``, ``"1.gamma"``."""
         for i, layer in enumerate(self.layers):
-            prefix = f"{i}."
-            layer.load_state_dict({k[len(prefix):]: v for k, v in state.items()
-                                   if k.startswith(prefix)})
+            yield str(i), layer
 
     def __getitem__(self, i: int) -> Layer:
         return self.layers[i]

@@ -64,26 +64,34 @@ class ProbeSet:
 class Watch:
     """One step's observer: traced forward, gradients after backward, weights around the update.
 
-    Layers are numbered in the order forward runs them (``model.leaves()``), nested
-    Sequentials included.
+    Layers are numbered as ``model.leaves()`` lists them (nested Sequentials and a learner's own
+    blocks included); each leaf's output is recorded as the model's own forward calls it.
     """
 
     def __init__(self, names: tuple[str, ...], it: int):
         self.names, self.it = names, it
         self.records: list[dict] = []
-        self._outputs: list[np.ndarray] = []
+        self._outputs: dict[int, np.ndarray] = {}
         self._before: dict[int, np.ndarray] = {}
 
     def forward(self, model, x: np.ndarray) -> np.ndarray:
-        """model.forward(x), keeping every layer's output."""
-        for layer in model.leaves():
-            x = layer.forward(x)
-            self._outputs.append(x)
-        return x
+        """model.forward(x), keeping every leaf layer's output (its forward wrapped for this call)."""
+        leaves = model.leaves()
+        for i, layer in enumerate(leaves):
+            def traced(x, layer=layer, i=i, inner=layer.forward):
+                self._outputs[i] = out = inner(x)
+                return out
+            object.__setattr__(layer, "forward", traced)
+        try:
+            return model.forward(x)
+        finally:
+            for layer in leaves:
+                object.__delattr__(layer, "forward")
 
     def after_backward(self, model) -> None:
-        for i, (layer, out) in enumerate(zip(model.leaves(), self._outputs)):
-            self.records += self.layer_records(i, layer, out)
+        for i, layer in enumerate(model.leaves()):
+            if i in self._outputs:
+                self.records += self.layer_records(i, layer, self._outputs[i])
         if "update_ratio" in self.names:
             self._before = {id(p): p.data.copy() for p in model.parameters() if p.is_weight}
 
