@@ -1,7 +1,7 @@
 """Every claim of docs/conventions.md: where the course (and the book) and PyTorch agree or differ.
 
 The course's formulas are written out here as small reference functions, from
-CURRICULUM.md §2–3; nablab and torch are compared against them.
+docs/curriculum.md §1–2; nablab and torch are compared against them.
 """
 
 import numpy as np

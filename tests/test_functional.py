@@ -1,4 +1,4 @@
-"""Properties of the stateless maths (STYLE.md: softmax rows sum to 1, shift invariance)."""
+"""Properties of the stateless maths (softmax rows sum to 1, shift invariance)."""
 
 import numpy as np
 import pytest

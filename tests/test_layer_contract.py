@@ -1,4 +1,4 @@
-"""Every layer keeps the layer protocol (DESIGN.md §2) and passes the gradient check."""
+"""Every layer keeps the layer protocol (docs/ARCHITECTURE.md) and passes the gradient check."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Invariants from STYLE.md, checked on random inputs with Hypothesis."""
+"""Invariants of the maths (conv/pool sizes, im2col adjoint, softmax, BN, dropout), checked on random inputs with Hypothesis."""
 
 import numpy as np
 from hypothesis import given

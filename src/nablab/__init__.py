@@ -8,8 +8,6 @@
 (2, 4)
 """
 
-__version__ = "0.1.0"
-
 from . import data, functional, im2col, init, models, optim, testing, train
 from .train import History, TrainingDiverged, fit
 from .errors import ConfigError, DataError, NablabError, ShapeError, StateError
@@ -17,6 +15,7 @@ from .layers import (GRU, LSTM, RNN, AvgPool2d, BatchNorm, Conv2d, Dropout, Flat
                      GlobalAvgPool2d, LastStep, Layer, LeakyReLU, Linear, Loss, MaxPool2d,
                      MeanSquaredError, ReLU, Reshape, Sequential, Sigmoid, SoftmaxCrossEntropy, Tanh)
 from .parameter import Buffer, Parameter
+from .version import __version__
 from .saving import load, save
 
 __all__ = [
@@ -24,5 +23,5 @@ __all__ = [
     "BatchNorm", "Buffer", "ConfigError", "DataError", "Dropout", "Flatten", "Layer", "LeakyReLU",
     "Linear", "Loss", "MeanSquaredError", "NablabError", "Parameter", "ReLU", "Sequential",
     "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "data", "functional", "init",
-    "load", "models", "optim", "save", "testing", "train", "fit", "History", "TrainingDiverged",
+    "load", "models", "__version__", "optim", "save", "testing", "train", "fit", "History", "TrainingDiverged",
 ]

@@ -38,6 +38,12 @@ def require(ok: bool, subject: str, expected: str, got) -> None:
         fail(subject, expected, got)
 
 
+def refuse(subject: str, message: str) -> None:
+    """Raise ConfigError('<subject> <message>') for what the must-be form cannot say
+    ('variants[2].key must be unique …', 'lr is not a known field; expected one of …')."""
+    raise ConfigError(f"{subject} {message}" if subject else message)
+
+
 def is_int(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 

@@ -48,7 +48,7 @@ def job_count(args) -> int:
 
 def where_of(args) -> str | None:
     """--executor: None (this machine's processes) or a Dask scheduler ('' = a LocalCluster)."""
-    from .experiments.cluster import parse_executor
+    from .experiments.backends import parse_executor
     return parse_executor(getattr(args, "executor", None))
 
 

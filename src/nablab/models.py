@@ -74,7 +74,7 @@ def simple_convnet(*, input_shape=(1, 28, 28), filters: int = 30, kernel_size: i
 
     For (1, 28, 28) inputs: 24×24×30 → 12×12×30 = 4,320 → 100 → 10; 433,890 parameters.
 
-    >>> sum(p.data.size for p in simple_convnet(rng=0).parameters())
+    >>> simple_convnet(rng=0).num_parameters()
     433890
     """
     rng = as_rng(rng)
@@ -106,7 +106,7 @@ def deep_convnet(*, input_shape=(1, 28, 28), hidden: int = 50, n_classes: int = 
     16, 16 | 32, 32 (pad 2) | 64, 64, then 1024 → 50 → ReLU → Dropout → 10 → Dropout.
 
     Dropout defaults to the course's form (scaled at test time); it also follows the output
-    layer, as in the book (CURRICULUM.md §8.7).
+    layer, as in the book (docs/curriculum.md §4.7).
     """
     rng = as_rng(rng)
     conv, channels = [], input_shape[0]
@@ -154,6 +154,3 @@ def alexnet_small(*, input_shape=(1, 28, 28), n_classes: int = 10, global_pool: 
     return Sequential(*conv, head, *_classifier(flat, [256, 256], n_classes, init=init, rng=rng,
                                                  dtype=dtype, dropout=dropout))
 
-
-BUILDERS = {"mlp": mlp, "simple_convnet": simple_convnet, "double_convnet": double_convnet,
-            "deep_convnet": deep_convnet, "lenet": lenet, "alexnet_small": alexnet_small}

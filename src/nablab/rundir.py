@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from .errors import ConfigError, DataError
-from .files import read_json, write_json
+from .files import atomic_write, read_json, write_json
 
 
 def folder_name(key: str) -> str:
@@ -196,6 +196,23 @@ class RunDir:
 
     def checkpoint_dir(self, key: str, seed: int) -> Path:
         return self.path / "checkpoints" / folder_name(key) / f"seed{seed}"
+
+    def failure_file(self, key: str, seed: int) -> Path:
+        """Why task (``key``, ``seed``) failed in its last session: the traceback's text."""
+        return self.path / "failures" / folder_name(key) / f"seed{seed}.txt"
+
+    def record_failure(self, key: str, seed: int, text: str) -> Path:
+        path = self.failure_file(key, seed)
+        atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+        return path
+
+    def failures(self) -> list[Path]:
+        """The failure files of tasks that failed in their last session."""
+        return sorted((self.path / "failures").glob("*/seed*.txt"))
+
+    def clear_failure(self, key: str, seed: int) -> None:
+        """A task that has now ended without an error keeps no failure from before."""
+        self.failure_file(key, seed).unlink(missing_ok=True)
 
     @property
     def study_file(self) -> Path:

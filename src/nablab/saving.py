@@ -19,6 +19,7 @@ import numpy as np
 from . import layers as L
 from .errors import DataError, ShapeError
 from .files import atomic_write, load_problem
+from .version import __version__
 
 META_KEY = "__nablab__"
 FORMAT = "nablab-model"
@@ -58,8 +59,6 @@ def build(arch: dict):
 
 def save(model, path: str | os.PathLike) -> Path:
     """Write model weights and architecture to ``path`` (.npz) atomically; return the path."""
-    from . import __version__
-
     path = Path(path)
     arrays = model.state_dict()
     meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "nablab_version": __version__,

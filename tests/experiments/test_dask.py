@@ -105,6 +105,50 @@ def test_a_sweep_on_the_cluster_runs_its_trials_there(cluster, tmp_path):
     assert r["counts"]["complete"] == 4 and all(t["curve"] for t in r["trials"])
 
 
+BACKENDS = {"here": ["--jobs", "1"], "pool": ["--jobs", "2"], "dask": None}
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A quick two-layer-net run of three seeds, finished (copied by each test that damages it)."""
+    out = tmp_path_factory.mktemp("finished") / "run"
+    done = nablab("run", "two-layer-net", "--quick", "--seeds", "3", "--quiet", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_a_failing_task_is_recorded_the_same_way_on_every_backend(backend, finished_run, request, tmp_path):
+    """Seed 1's checkpoint is damaged and seeds 1 and 2 are to run again: on each backend seed 1
+    ends "failed" with the worker's traceback in failures/, seed 2 still finishes, the session
+    says failed, the exit code is 2 — and once the checkpoint is gone, --resume finishes the run."""
+    import shutil
+    args = BACKENDS[backend] or ["--executor", f"dask={request.getfixturevalue('cluster')[0]}"]
+    out = tmp_path / "run"
+    shutil.copytree(finished_run, out)
+    (out / "results.json").unlink()
+    for seed in (1, 2):
+        for f in (out / "history" / "two-layer").glob(f"seed{seed}.*"):
+            f.unlink()
+    checkpoint = out / "checkpoints" / "two-layer" / "seed1" / "checkpoint.npz"
+    checkpoint.write_bytes(b"PK\x03\x04 not a zip archive")
+    done = nablab("run", "--resume", str(out), *args)
+    assert done.returncode == 2, done.stderr
+    failure = out / "failures" / "two-layer" / "seed1.txt"
+    assert "1 task(s) failed — two-layer (seed1): DataError:" in done.stderr
+    assert f"(tracebacks in {out / 'failures'})" in done.stderr and done.stderr.count("\n") == 1
+    text = failure.read_text()
+    assert text.startswith("Traceback") and "DataError" in text and "checkpoint.npz" in text
+    assert (out / "history" / "two-layer" / "seed2.json").exists()          # the other task ran
+    assert not (out / "history" / "two-layer" / "seed1.json").exists() and not (out / "results.json").exists()
+    assert json.loads((out / "sessions.json").read_text())[-1]["ended"] == "failed"
+    checkpoint.unlink()
+    again = nablab("run", "--resume", str(out), "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert not failure.exists()
+    assert json.loads((out / "results.json").read_text())["variants"][0]["seeds"] == 3
+
+
 def test_a_worker_killed_mid_run_and_the_run_still_completes(cluster, tmp_path):
     address, workers, folder = cluster
     args = ["run", "two-layer-net", "--seeds", "4", "--set", "train.iters=1000", "--quiet"]
@@ -130,43 +174,24 @@ def test_a_worker_killed_mid_run_and_the_run_still_completes(cluster, tmp_path):
     assert [s["ended"] for s in sessions] == ["finished"]
 
 
-class FailingClient:
-    """Stands in for a Dask client whose first task fails on every try (KilledWorker)."""
+class KilledFuture:
+    """A Dask future whose task's workers all died (the scheduler gave up: KilledWorker)."""
 
-    def __init__(self):
-        self.calls = 0
-
-    def submit(self, fn, *args, **kwargs):
-        from concurrent.futures import Future
-        self.calls += 1
-        future = Future()
-        if self.calls == 1:
-            future.set_exception(RuntimeError("KilledWorker: the task's workers died 3 times"))
-        else:
-            future.set_result(fn(*args))
-        return future
-
-    def cancel(self, futures):
-        pass
+    def result(self):
+        raise RuntimeError("KilledWorker: the task's workers died 3 times")
 
 
-def test_a_task_that_fails_on_the_cluster_leaves_a_run_that_resume_finishes(tmp_path, monkeypatch):
-    """The run directory holds the finished seeds, the session says interrupted, the error says
-    how to continue, and --resume (here, locally) runs only the failed task."""
-    import contextlib
+def test_a_task_the_cluster_gives_up_on_is_a_failure_not_a_crash(monkeypatch):
+    """The Dask backend turns a future that raises into a failed Outcome with the error's text,
+    as the pool does for a worker that died: the drain goes on with the next task."""
     import types
-    from nablab.experiments import cluster as cluster_module
-    fake = types.SimpleNamespace(as_completed=lambda futures: iter(futures))
-    monkeypatch.setattr(cluster_module, "import_distributed", lambda: fake)
-
-    @contextlib.contextmanager
-    def client_for(address, jobs):
-        yield FailingClient()
-    monkeypatch.setattr(cluster_module, "client_for", client_for)
-    out = tmp_path / "run"
-    assert main(["run", "two-layer-net", "--quick", "--seeds", "3", "--quiet", "--executor", "dask=tcp://x:1",
-                 "--out", str(out)]) == 130
-    assert len(list(out.glob("history/two-layer/seed*.json"))) == 2 and not (out / "results.json").exists()
-    assert json.loads((out / "sessions.json").read_text())[-1]["ended"] == "interrupted"
-    assert main(["run", "--resume", str(out), "--quiet"]) == 0
-    assert json.loads((out / "results.json").read_text())["variants"][0]["seeds"] == 3
+    import distributed
+    from nablab.experiments.backends import Dask, drain
+    futures = [KilledFuture(), KilledFuture()]
+    client = types.SimpleNamespace(nthreads=lambda: {"w": 1}, cancel=lambda f: None,
+                                   submit=lambda fn, *a, **k: futures.pop())
+    monkeypatch.setattr(distributed, "wait", lambda handles, return_when: types.SimpleNamespace(done=set(handles)))
+    seen = []
+    drain(Dask(client, 1), [("a", print, ()), ("b", print, ())], lambda key, outcome: seen.append((key, outcome)))
+    assert [key for key, _ in seen] == ["a", "b"]
+    assert all(not o.ok and "KilledWorker" in o.error for _, o in seen)

@@ -11,7 +11,8 @@ from nablab.cli import main
 from nablab.document import Table
 from nablab.experiments import KINDS, SingleRun, register
 from nablab.experiments.kinds import get
-from nablab.experiments.validate import require
+from nablab.checks import require
+from nablab.experiments.validate import at
 from nablab.plotting import pyplot, save
 
 
@@ -21,7 +22,7 @@ class PowersParams:
     count: int = 10
 
     def check(self, where):
-        require(where, "count", self.count, self.count >= 1, ">= 1")
+        require(self.count >= 1, at(where, "count"), ">= 1", self.count)
 
 
 class Powers(SingleRun):

@@ -174,7 +174,7 @@ def test_the_median_rule_prunes_a_trial_below_the_earlier_ones(tmp_path):
     config = {"base": "two-layer-net", "sets": ["train.iters=40", "train.eval_every=10"], "quick": True,
               "val_fraction": 0.2, "seed": 0, "metric": "val_acc"}
     result = run_trial(config, {"optimizer.lr": 1e-6},
-                       {"storage": url, "study": "p", "trial_id": trial._trial_id, "warmup": 15})
+                       {"storage": url, "study": "p", "trial_number": trial.number, "warmup": 15})
     assert result["state"] == "pruned" and result["note"] == "pruned at iteration 20", result
     assert [i for i, _ in result["curve"]] == [10, 20]
     assert study.trials[-1].intermediate_values == dict(map(tuple, result["curve"]))

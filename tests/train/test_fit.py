@@ -150,9 +150,10 @@ HELD_BACK = """
 import os, signal, sys
 sys.path.insert(0, {tests!r})
 import nablab as nl
-from nablab.experiments.executor import ignore_ctrl_c
+import multiprocessing
+from nablab.experiments.backends import start_worker
 from train.test_fit import blobs, setup
-ignore_ctrl_c()                                  # as a pool worker starts
+start_worker(multiprocessing.SimpleQueue())      # as a pool worker starts
 os.kill(os.getpid(), signal.SIGINT)              # Ctrl-C while the task is still preparing
 net, loss, opt = setup()
 h = nl.fit(net, loss, opt, blobs(), iters=500, batch_size=20, progress=False)

@@ -1,4 +1,4 @@
-"""Datasets that work offline: MNIST, Fashion-MNIST and 8×8 digits (DESIGN.md §4)."""
+"""Datasets that work offline: MNIST, Fashion-MNIST and 8×8 digits (docs/data.md)."""
 
 from .cache import cache_dir
 from .datasets import Dataset, load

@@ -1,4 +1,4 @@
-"""Find a dataset: the sources of DESIGN.md §4, tried in order, each reported.
+"""Find a dataset: the sources of docs/data.md, tried in order, each reported.
 
 1. ``data_dir=`` (or ``$NABLAB_DATA/<name>/``): the user's IDX files, read only.
 2. The user cache (``~/.cache/nablab/<name>.npz``).

@@ -7,14 +7,10 @@ import math
 
 import numpy as np
 
-from .. import layers, models, optim
+from .. import answers, layers, models, optim
 from ..im2col import im2col
 from ..parameter import Parameter
-from .proofs import Outcome, layer_backward
-
-
-def parameter_count(model) -> int:
-    return int(sum(p.data.size for p in model.parameters()))
+from .proofs import Outcome
 
 
 def conv_out(h, k, s, p) -> int:
@@ -22,21 +18,19 @@ def conv_out(h, k, s, p) -> int:
 
 
 def sigmoid_derivative_max() -> float:
-    x = np.linspace(-6, 6, 12001)
-    return round(float(layer_backward(layers.Sigmoid(), x[None, :], np.ones((1, x.size))).max()), 6)
+    return round(answers.sigmoid_derivative_max()["max"], 6)
 
 
 def chain_rule(x: float, y: float) -> float:
     """dz/dx for z = t², t = x + y, by central differences (the confirmation test's example)."""
-    z = lambda a: (a + y) ** 2                                                # noqa: E731
-    return round((z(x + 1e-6) - z(x - 1e-6)) / 2e-6, 6)
+    return round(answers.chain_rule(x, y)["numeric"], 6)
 
 
 VALUES = {
-    "mlp_params": lambda n_in, hidden, n_out: parameter_count(models.mlp(n_in, list(hidden), n_out, rng=0)),
-    "simple_convnet_params": lambda: parameter_count(models.simple_convnet(rng=0)),
-    "lenet_params": lambda: parameter_count(models.lenet(rng=0)),
-    "conv_params": lambda c_in, c_out, k: parameter_count(layers.Conv2d(c_in, c_out, k, rng=0)),
+    "mlp_params": lambda n_in, hidden, n_out: models.mlp(n_in, list(hidden), n_out, rng=0).num_parameters(),
+    "simple_convnet_params": lambda: models.simple_convnet(rng=0).num_parameters(),
+    "lenet_params": lambda: models.lenet(rng=0).num_parameters(),
+    "conv_params": lambda c_in, c_out, k: layers.Conv2d(c_in, c_out, k, rng=0).num_parameters(),
     "conv_output_size": conv_out,
     "pool_output_size": lambda h, k, s: layers.MaxPool2d(k, stride=s).forward(np.zeros((1, 1, h, h))).shape[2],
     "im2col_rows": lambda n, c, h, k, s, p: im2col(np.zeros((n, c, h, h)), k, k, s, p).shape[0],

@@ -16,7 +16,8 @@ from ..checks import is_int, positive_int
 from ..errors import ConfigError
 from . import kinds
 from .spec import ExperimentSpec
-from .validate import as_dict, build, fail, require
+from .validate import as_dict, at, build
+from ..checks import refuse, require
 
 CATALOG = Path(__file__).parent / "catalog"
 EXPERIMENT_KEYS = ("name", "title", "kind", "section", "notebook", "description", "expect", "seeds")
@@ -76,14 +77,14 @@ def from_dict(doc: dict, where: str, sets=(), quick: bool = False, seeds: int | 
     head = dict(doc.get("experiment", {}))
     bad = sorted(set(head) - set(EXPERIMENT_KEYS))
     if bad:
-        fail(f"{where}: experiment.{bad[0]}", f"is not a known field; expected one of {list(EXPERIMENT_KEYS)}")
+        refuse(f"{where}: experiment.{bad[0]}", f"is not a known field; expected one of {list(EXPERIMENT_KEYS)}")
     for key in ("name", "title", "kind"):
-        require(f"{where}: experiment", key, head.get(key), isinstance(head.get(key), str), "a string")
+        require(isinstance(head.get(key), str), at(f"{where}: experiment", key), "a string", head.get(key))
     kind = kinds.get(head["kind"]) if head["kind"] in kinds.KINDS else None
-    require(f"{where}: experiment", "kind", head["kind"], kind is not None, f"one of {sorted(kinds.KINDS)}")
+    require(kind is not None, at(f"{where}: experiment", "kind"), f"one of {sorted(kinds.KINDS)}", head["kind"])
     unknown = sorted(set(doc) - {"experiment", *kind.tables})
     if unknown:
-        fail(f"{where}: {unknown[0]}", f"is not a known table of a {kind.name} experiment; "
+        refuse(f"{where}: {unknown[0]}", f"is not a known table of a {kind.name} experiment; "
              f"expected experiment, {', '.join(kind.tables)}")
     overrides = [parse_set(s) for s in sets]
     head.update({p[0]: v for p, v in overrides if p == ["seeds"]})
@@ -92,8 +93,7 @@ def from_dict(doc: dict, where: str, sets=(), quick: bool = False, seeds: int | 
     elif quick:
         head["seeds"] = 1                      # a preview: one seed unless --seeds says otherwise
     seeds_value = head.get("seeds", 1)
-    require(f"{where}: experiment", "seeds", seeds_value, is_int(seeds_value) and seeds_value >= 1,
-            "an integer >= 1")
+    require(is_int(seeds_value) and seeds_value >= 1, at(f"{where}: experiment", "seeds"), "an integer >= 1", seeds_value)
     params = kind.resolve(doc, where, [(p, v) for p, v in overrides if p != ["seeds"]], quick)
     return ExperimentSpec(**head, params=params, source=where)
 
@@ -112,5 +112,5 @@ def from_json(d: dict, where: str = "spec.json") -> ExperimentSpec:
     head = {k: v for k, v in d.items() if k != "params"}
     bad = sorted(set(head) - {f.name for f in dataclasses.fields(ExperimentSpec)})
     if bad:
-        fail(f"{where}: {bad[0]}", "is not a field of an experiment spec")
+        refuse(f"{where}: {bad[0]}", "is not a field of an experiment spec")
     return ExperimentSpec(**head, params=build(kind.Params, d.get("params") or {}, f"{where}: params"))

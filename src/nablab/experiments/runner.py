@@ -20,6 +20,7 @@ from .. import plotting
 from ..document import Figure, Heading, Paragraph, to_markdown
 from ..errors import DataError, NablabError
 from ..rundir import RunDir, find_runs
+from ..version import __version__
 from . import executor, kinds
 from .datasets import describe
 from .registry import from_json, resolve, to_json
@@ -30,8 +31,11 @@ class RunInterrupted(NablabError):
     """A run stopped by Ctrl-C before it finished (its directory can be resumed)."""
 
 
+class RunFailed(NablabError):
+    """A run with tasks that raised; their tracebacks are in its failures/ (it can be resumed)."""
+
+
 def versions() -> dict:
-    from .. import __version__
     import matplotlib
     return {"nablab": __version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__,
             "python": platform.python_version(), "machine": f"{platform.machine()}, "
@@ -138,21 +142,35 @@ def resume(out: str | Path, *, jobs: int = 1, log=print, where: str | None = Non
 
 def execute_and_finish(items, jobs: int, log, where: str | None = None) -> None:
     """Run what is left of every (spec, RunDir); each one that completes gets its results,
-    figures and summary at once. If any was interrupted (Ctrl-C), RunInterrupted says how to
-    continue each — after the others have finished or been stopped."""
+    figures and summary at once. If any was interrupted (Ctrl-C) or had a task fail,
+    RunInterrupted / RunFailed says how to continue each — after the others have finished or
+    been stopped."""
     def on_done(spec, run_dir, statuses, seconds):
-        interrupted = "interrupted" in statuses.values()
-        run_dir.add_session(seconds, "interrupted" if interrupted else "finished")
-        if not interrupted:
+        ended = next((s for s in ("failed", "interrupted") if s in statuses.values()), "finished")
+        run_dir.add_session(seconds, ended)
+        if ended == "finished":
             finish(spec, run_dir, log)
     try:
         executor.execute(items, jobs, on_done, log, progress=log is not quiet, where=where)
     except KeyboardInterrupt:
         pass                                   # reported below, with what is left to resume
     unfinished = [run for _, run in items if not run.has_results()]
+    failed = [(run, f) for run in unfinished for f in run.failures()]
+    resume = "; ".join(f"nablab run --resume {run.path}" for run in unfinished)
+    if failed:
+        causes = "; ".join(f"{f.parent.name} ({f.stem}): {last_line(f)}" for _, f in failed)
+        folders = ", ".join(sorted({str(run.path / 'failures') for run, _ in failed}))
+        raise RunFailed(f"{len(failed)} task(s) failed — {causes} (tracebacks in {folders}); the other "
+                        f"tasks are kept. Once the cause is fixed, continue with: {resume}")
     if unfinished:
-        raise RunInterrupted("interrupted; the finished tasks are kept. Continue with: "
-                             + "; ".join(f"nablab run --resume {run.path}" for run in unfinished))
+        raise RunInterrupted(f"interrupted; the finished tasks are kept. Continue with: {resume}")
+
+
+def last_line(failure: Path) -> str:
+    """The error a traceback ends with, without the module path of its class."""
+    lines = failure.read_text(encoding="utf-8", errors="replace").strip().splitlines() or ["no message"]
+    kind, sep, rest = lines[-1].partition(": ")
+    return f"{kind.rsplit('.', 1)[-1]}{sep}{rest}"
 
 
 def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), jobs: int = 1,
@@ -184,6 +202,6 @@ def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), job
                 items.append((spec, create(spec, target.path, quick=quick, command=command)))
         try:
             execute_and_finish(items, jobs, log, where)
-        except RunInterrupted as e:
-            raise RunInterrupted(f"{e} — or run the same command again") from None
+        except (RunInterrupted, RunFailed) as e:
+            raise type(e)(f"{e} — or run the same command again") from None
     return runs

@@ -19,12 +19,11 @@ from ..layers.activations import ACTIVATIONS
 from ..optim import OPTIMIZERS
 from ..train.probes import PROBES
 from ..train.sampling import SAMPLERS
-from .validate import fail, require
+from ..checks import refuse, require
+from .architectures import ARCHITECTURES
+from .validate import at
 
 TRAINABLE = ("all", "course-keys", "hidden-layers")
-ARCHS = ("mlp", "simple_convnet", "double_convnet", "deep_convnet", "lenet", "alexnet_small",
-         "rnn", "lstm", "gru")
-RECURRENT = ("rnn", "lstm", "gru")        # images read row by row: T = height steps of width pixels
 
 
 def finite(v) -> bool:
@@ -33,10 +32,10 @@ def finite(v) -> bool:
 
 def check_nets(where: str, activations, inits) -> None:
     """Every activation name and every init of a sweep must be known (and the lists non-empty)."""
-    require(where, "activations", list(activations), len(activations) > 0, "a non-empty list")
-    require(where, "inits", list(inits), len(inits) > 0, "a non-empty list")
+    require(len(activations) > 0, at(where, "activations"), "a non-empty list", list(activations))
+    require(len(inits) > 0, at(where, "inits"), "a non-empty list", list(inits))
     for a in activations:
-        require(where, "activations", a, a in ACTIVATIONS, f"in {sorted(ACTIVATIONS)}")
+        require(a in ACTIVATIONS, at(where, "activations"), f"in {sorted(ACTIVATIONS)}", a)
     for init in inits:
         check_init(where, init)
 
@@ -45,7 +44,7 @@ def check_init(where: str, init) -> None:
     try:
         resolve(init)
     except ValueError as e:
-        fail(f"{where}.init", str(e).replace("initializer", "init"))
+        refuse(f"{where}.init", str(e).replace("initializer", "init"))
 
 
 @dataclass(frozen=True)
@@ -57,12 +56,11 @@ class DataSpec:
     flatten: bool = True
 
     def check(self, where):
-        require(where, "name", self.name, self.name in SPECS, f"one of {sorted(SPECS)}")
+        require(self.name in SPECS, at(where, "name"), f"one of {sorted(SPECS)}", self.name)
         for k in ("n_train", "n_test"):
             v = getattr(self, k)
-            require(where, k, v, v is None or v > 0, "a positive integer")
-        require(where, "subset", self.subset, self.subset in ("stratified", "first"),
-                "'stratified' or 'first'")
+            require(v is None or v > 0, at(where, k), "a positive integer", v)
+        require(self.subset in ("stratified", "first"), at(where, "subset"), "'stratified' or 'first'", self.subset)
 
 
 @dataclass(frozen=True)
@@ -84,17 +82,14 @@ class ModelSpec:
     forget_bias: float = 0.0
 
     def check(self, where):
-        require(where, "arch", self.arch, self.arch in ARCHS, f"one of {list(ARCHS)}")
-        require(where, "hidden", self.hidden, len(self.hidden) > 0 and all(h > 0 for h in self.hidden),
-                "a non-empty list of positive sizes")
-        require(where, "activation", self.activation, self.activation in ACTIVATIONS,
-                f"one of {sorted(ACTIVATIONS)}")
+        require(self.arch in ARCHITECTURES, at(where, "arch"), f"one of {list(ARCHITECTURES)}", self.arch)
+        require(len(self.hidden) > 0 and all(h > 0 for h in self.hidden), at(where, "hidden"), "a non-empty list of positive sizes", self.hidden)
+        require(self.activation in ACTIVATIONS, at(where, "activation"), f"one of {sorted(ACTIVATIONS)}", self.activation)
         check_init(where, self.init)
-        require(where, "dropout", self.dropout, 0 <= self.dropout < 1, "in [0, 1)")
+        require(0 <= self.dropout < 1, at(where, "dropout"), "in [0, 1)", self.dropout)
         if self.arch == "rnn":
-            require(where, "activation", self.activation, self.activation in ("tanh", "relu"),
-                    "'tanh' or 'relu' for arch rnn")
-        require(where, "forget_bias", self.forget_bias, finite(self.forget_bias), "a finite number")
+            require(self.activation in ("tanh", "relu"), at(where, "activation"), "'tanh' or 'relu' for arch rnn", self.activation)
+        require(finite(self.forget_bias), at(where, "forget_bias"), "a finite number", self.forget_bias)
 
 
 @dataclass(frozen=True)
@@ -109,8 +104,8 @@ class OptimizerSpec:
     initial_accumulator_value: float | None = None
 
     def check(self, where):
-        require(where, "name", self.name, self.name in OPTIMIZERS, f"one of {sorted(OPTIMIZERS)}")
-        require(where, "lr", self.lr, finite(self.lr) and self.lr > 0, "> 0")
+        require(self.name in OPTIMIZERS, at(where, "name"), f"one of {sorted(OPTIMIZERS)}", self.name)
+        require(finite(self.lr) and self.lr > 0, at(where, "lr"), "> 0", self.lr)
 
     def kwargs(self) -> dict:
         keys = ("momentum", "alpha", "betas", "eps", "weight_decay", "initial_accumulator_value")
@@ -133,20 +128,17 @@ class TrainSpec:
     probe_at: tuple[int, ...] = ()
 
     def check(self, where):
-        require(where, "iters", self.iters, self.iters >= 1, ">= 1")
-        require(where, "batch_size", self.batch_size, self.batch_size >= 1, ">= 1")
-        require(where, "eval_every", self.eval_every, self.eval_every >= 1, ">= 1")
-        require(where, "eval_test_samples", self.eval_test_samples,
-                self.eval_test_samples is None or self.eval_test_samples >= 1, ">= 1 (or none: the whole set)")
-        require(where, "sampler", self.sampler, self.sampler in SAMPLERS, f"one of {list(SAMPLERS)}")
-        require(where, "train_acc_on", self.train_acc_on, self.train_acc_on in ("subset", "batch", "full"),
-                "one of ['subset', 'batch', 'full']")
-        require(where, "regularizer", self.regularizer, self.regularizer in (None, "l1", "l2"),
-                "'l1' or 'l2'")
-        require(where, "lam", self.lam, finite(self.lam) and self.lam >= 0, ">= 0")
-        require(where, "trainable", self.trainable, self.trainable in TRAINABLE, f"one of {list(TRAINABLE)}")
+        require(self.iters >= 1, at(where, "iters"), ">= 1", self.iters)
+        require(self.batch_size >= 1, at(where, "batch_size"), ">= 1", self.batch_size)
+        require(self.eval_every >= 1, at(where, "eval_every"), ">= 1", self.eval_every)
+        require(self.eval_test_samples is None or self.eval_test_samples >= 1, at(where, "eval_test_samples"), ">= 1 (or none: the whole set)", self.eval_test_samples)
+        require(self.sampler in SAMPLERS, at(where, "sampler"), f"one of {list(SAMPLERS)}", self.sampler)
+        require(self.train_acc_on in ("subset", "batch", "full"), at(where, "train_acc_on"), "one of ['subset', 'batch', 'full']", self.train_acc_on)
+        require(self.regularizer in (None, "l1", "l2"), at(where, "regularizer"), "'l1' or 'l2'", self.regularizer)
+        require(finite(self.lam) and self.lam >= 0, at(where, "lam"), ">= 0", self.lam)
+        require(self.trainable in TRAINABLE, at(where, "trainable"), f"one of {list(TRAINABLE)}", self.trainable)
         unknown = sorted(set(self.probes) - set(PROBES))
-        require(where, "probes", list(self.probes), not unknown, f"some of {list(PROBES)}")
+        require(not unknown, at(where, "probes"), f"some of {list(PROBES)}", list(self.probes))
 
 
 @dataclass(frozen=True)
@@ -166,10 +158,10 @@ class RunSpec:
     def check(self, where):
         if isinstance(self.course, tuple):
             lo, hi = self.course
-            require(where, "course", list(self.course), 0 <= lo <= hi <= 1, "[low, high] within [0, 1]")
+            require(0 <= lo <= hi <= 1, at(where, "course"), "[low, high] within [0, 1]", list(self.course))
 
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = tuple(name for name, a in ARCHITECTURES.items() if a.recurrent)     # rnn, lstm, gru
 
 
 @dataclass(frozen=True)
@@ -182,17 +174,16 @@ class CellSpec:
     forget_bias: float = 0.0              # LSTM only
 
     def check(self, where):
-        require(where, "cell", self.cell, self.cell in CELLS, f"one of {list(CELLS)}")
-        require(where, "nonlinearity", self.nonlinearity, self.nonlinearity in ("tanh", "relu"),
-                "'tanh' or 'relu'")
-        require(where, "forget_bias", self.forget_bias, finite(self.forget_bias), "a finite number")
+        require(self.cell in CELLS, at(where, "cell"), f"one of {list(CELLS)}", self.cell)
+        require(self.nonlinearity in ("tanh", "relu"), at(where, "nonlinearity"), "'tanh' or 'relu'", self.nonlinearity)
+        require(finite(self.forget_bias), at(where, "forget_bias"), "a finite number", self.forget_bias)
         check_init(where, self.init)
 
 
 def check_cells(where: str, cells) -> None:
-    require(where, "cells", list(cells), len(cells) > 0, "a non-empty list")
+    require(len(cells) > 0, at(where, "cells"), "a non-empty list", list(cells))
     labels = [c.label for c in cells]
-    require(where, "cells", labels, len(set(labels)) == len(labels), "labels without duplicates")
+    require(len(set(labels)) == len(labels), at(where, "cells"), "labels without duplicates", labels)
 
 
 @dataclass(frozen=True)

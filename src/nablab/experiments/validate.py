@@ -15,7 +15,7 @@ import dataclasses
 import types
 import typing
 
-from ..checks import fail as fail_check
+from ..checks import fail, refuse
 from ..errors import ConfigError
 
 SET = "--set"                       # the place name of command-line overrides
@@ -29,18 +29,14 @@ def at(where: str, name: str) -> str:
     return f"{where} {name}" if where == SET else f"{where}.{name}"
 
 
-def fail(where: str, message: str):
-    raise ConfigError(f"{where} {message}" if where else message)
-
-
 def build(cls, data: dict, where: str):
     if not isinstance(data, dict):
-        fail(where, f"must be a table; got {type(data).__name__} {data!r}")
+        refuse(where, f"must be a table; got {type(data).__name__} {data!r}")
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)]
     unknown = sorted(set(data) - set(names))
     if unknown:
-        fail(at(where, unknown[0]), f"is not a known field; expected one of {names}")
+        refuse(at(where, unknown[0]), f"is not a known field; expected one of {names}")
     values = {}
     for name in names:
         if name in data:
@@ -64,49 +60,43 @@ def convert(tp, value, where: str):
                 return convert(option, value, where)
             except ConfigError:
                 continue
-        fail(where, f"must be {' or '.join(type_name(t) for t in typing.get_args(tp))}; got {value!r}")
+        fail(where, f"{' or '.join(type_name(t) for t in typing.get_args(tp))}", value)
     if tp is type(None):
         if value is None:
             return None
-        fail(where, f"must be None; got {value!r}")
+        fail(where, "None", value)
     if origin is tuple:
         args = typing.get_args(tp)
         if not isinstance(value, (list, tuple)):
-            fail(where, f"must be a list; got {value!r}")
+            fail(where, "a list", value)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(convert(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
         if len(value) != len(args):
-            fail(where, f"must have {len(args)} items; got {value!r}")
+            refuse(where, f"must have {len(args)} items; got {value!r}")
         return tuple(convert(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value)))
     if dataclasses.is_dataclass(tp):
         return build(tp, value, where)
     if tp is bool:
         if isinstance(value, bool):
             return value
-        fail(where, f"must be true or false; got {value!r}")
+        fail(where, "true or false", value)
     if tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        fail(where, f"must be an integer; got {value!r}")
+        fail(where, "an integer", value)
     if tp is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
-        fail(where, f"must be a number; got {value!r}")
+        fail(where, "a number", value)
     if tp is str:
         if isinstance(value, str):
             return value
-        fail(where, f"must be a string; got {value!r}")
+        fail(where, "a string", value)
     if tp is dict:
         if isinstance(value, dict):
             return value
-        fail(where, f"must be a table; got {value!r}")
+        fail(where, "a table", value)
     raise TypeError(f"validate: unsupported annotation {tp!r} at {where}")
-
-
-def require(where: str, name: str, value, ok: bool, expected: str) -> None:
-    """Range check for ``check`` methods, in the message form of nablab.checks."""
-    if not ok:
-        fail_check(at(where, name), expected, value)
 
 
 def as_dict(obj) -> dict:

@@ -1,6 +1,6 @@
 """The report's Day 3 preview chapter: vanishing gradients through time (RNN, LSTM, GRU).
 
-Not Day 2 content (the course puts RNNs and gradient clipping in Day 3, CURRICULUM.md §3); it
+Not Day 2 content (the course puts RNNs and gradient clipping in Day 3, docs/curriculum.md §3); it
 follows Section 1 because it is the same problem one axis over: depth becomes time.
 Every number comes from the runs gradients-through-time, adding-problem, sequential-mnist and
 lstm-cell; the text of both languages is here, beside the code that fills it.

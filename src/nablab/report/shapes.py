@@ -47,7 +47,7 @@ def rows(model, input_shape=(1, 28, 28)) -> list[list]:
     out, total = [], 0
     for layer in model.layers:
         x = layer.forward(x)
-        n = sum(p.data.size for p in layer.parameters())
+        n = layer.num_parameters()
         total += n
         out.append([describe(layer), "(" + ", ".join(map(str, x.shape[1:])) + ")", f"{n:,}" if n else ""])
     return out + [["", "", f"{total:,}"]]

@@ -35,7 +35,7 @@ def _backward_first_raises(fresh, input_shape: tuple) -> None:
 
 def check_layer(make_layer: Callable[[type], object], input_shape: tuple, *, seed: int = 0,
                 tol: float = 1e-6, make_input: Callable[[np.random.Generator, tuple], np.ndarray] | None = None) -> dict:
-    """Check the layer protocol of DESIGN.md §2 on a layer built by ``make_layer(dtype)``."""
+    """Check the layer protocol (docs/ARCHITECTURE.md) on a layer built by ``make_layer(dtype)``."""
     rng = np.random.default_rng(seed)
     make_input = make_input or (lambda g, s: g.standard_normal(s))
     x64 = make_input(rng, input_shape).astype(np.float64)

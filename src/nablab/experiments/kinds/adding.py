@@ -24,7 +24,8 @@ from ...train import train_step
 from ...train.loop import StopFlag
 from ..builders import recurrent
 from ..spec import CellSpec, check_cells, finite
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import Kind
 
 BASELINE = 2 / 12                      # MSE of always answering 1 (the mean of u₁ + u₂)
@@ -47,12 +48,12 @@ class AddingParams:
         CellSpec("GRU", "gru")))
 
     def check(self, where):
-        require(where, "seq_lens", list(self.seq_lens), len(self.seq_lens) > 0 and
-                all(t >= 2 for t in self.seq_lens), "a non-empty list of lengths >= 2")
+        require(len(self.seq_lens) > 0 and
+                all(t >= 2 for t in self.seq_lens), at(where, "seq_lens"), "a non-empty list of lengths >= 2", list(self.seq_lens))
         for name in ("hidden", "batch", "iters", "eval_every", "test_size", "seeds"):
-            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
+            require(getattr(self, name) >= 1, at(where, name), ">= 1", getattr(self, name))
         for name in ("lr", "clip"):
-            require(where, name, getattr(self, name), finite(getattr(self, name)) and getattr(self, name) > 0, "> 0")
+            require(finite(getattr(self, name)) and getattr(self, name) > 0, at(where, name), "> 0", getattr(self, name))
         check_cells(where, self.cells)
 
 

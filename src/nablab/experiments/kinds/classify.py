@@ -15,18 +15,16 @@ from ...errors import ConfigError
 from ...layers import SoftmaxCrossEntropy
 from ...rundir import folder_name
 from ...train import History, TrainingDiverged, fit
-from ..builders import build, parameter_count
+from ..architectures import ARCHITECTURES
+from ..builders import build
 from ..classify_figures import accuracy_figure, comparison_figure, panels_figure, probe_figures
 from ..datasets import data_for
 from ..spec import RunSpec
-from ..validate import SET, build as build_spec, deep_merge, fail, nested
+from ..validate import SET, build as build_spec, deep_merge, nested
+from ...checks import refuse
 from .base import Kind
 
-CHECKPOINTS = (100, 300, 500, 1000, 2000)       # CURRICULUM.md §7b
-# Seconds per training step relative to the 784-40-20-10 MLP, as measured by the main job on the
-# project's 2-core machine (batch 100): the pool starts the costliest tasks first.
-STEP_COST = {"mlp": 1, "simple_convnet": 25, "double_convnet": 65, "deep_convnet": 150, "lenet": 20,
-             "alexnet_small": 180, "rnn": 8, "lstm": 25, "gru": 25}
+CHECKPOINTS = (100, 300, 500, 1000, 2000)       # docs/curriculum.md §2b
 QUICK_ITERS = 60
 
 
@@ -95,7 +93,7 @@ class Classify(Kind):
                 merged = deep_merge(merged, nested(path, value))
             run = build_spec(RunSpec, merged, f"{where}: variants[{i}]")
             if folder_name(run.key) in keys:                # keys name the history folders
-                fail(f"{where}: variants[{i}].key", f"must be unique (as a folder name "
+                refuse(f"{where}: variants[{i}].key", f"must be unique (as a folder name "
                      f"{folder_name(run.key)!r}); {run.key!r} repeats variants[{keys[folder_name(run.key)]}]")
             keys[folder_name(run.key)] = i
             runs.append(run)
@@ -113,12 +111,12 @@ class Classify(Kind):
             try:
                 build(run, ds.x_train.shape[1:], len(ds.classes), 0)
             except TypeError as e:                 # a setting the optimizer does not take
-                fail(f"{where}.optimizer", f"has a setting {run.optimizer.name} does not take ({e}); "
+                refuse(f"{where}.optimizer", f"has a setting {run.optimizer.name} does not take ({e}); "
                      f"it takes {optimizer_settings(run.optimizer.name)}")
             except ConfigError as e:
                 raise ConfigError(f"{where}: {e}") from None
             if run.train.batch_size > len(ds.y_train):
-                fail(f"{where}.train.batch_size", f"must be at most the {len(ds.y_train):,} training "
+                refuse(f"{where}.train.batch_size", f"must be at most the {len(ds.y_train):,} training "
                      f"images; got {run.train.batch_size}")
 
     def tasks(self, spec):
@@ -127,7 +125,7 @@ class Classify(Kind):
     def cost(self, spec, task):
         """Iterations × the architecture's cost per step relative to the course's MLP."""
         run = next(r for r in spec.params.runs if r.key == task[0])
-        return run.train.iters * STEP_COST.get(run.model.arch, 1)
+        return run.train.iters * ARCHITECTURES[run.model.arch].step_cost
 
     def run_task(self, spec, task, run_dir, progress=False):
         key, seed = task
@@ -144,7 +142,7 @@ class Classify(Kind):
         except TrainingDiverged as e:       # a result too: e.g. no BN with weight std 1
             history = e.history
             history.info["diverged_at"] = e.iteration
-        history.info.update(label=run.label, key=key, seed=seed, parameters=parameter_count(net))
+        history.info.update(label=run.label, key=key, seed=seed, parameters=net.num_parameters())
         history.save(run_dir.history_file(key, seed))
         return history.status
 

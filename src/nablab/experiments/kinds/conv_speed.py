@@ -12,7 +12,8 @@ import numpy as np
 from ...document import Table
 from ...im2col import im2col, im2col_book, im2col_naive
 from ...plotting import pyplot, save
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 METHODS = {"naive loops": im2col_naive, "book (kernel-offset loop)": im2col_book,
@@ -29,15 +30,13 @@ class ConvSpeedParams:
     naive_max_samples: int = 10        # the naive loops run on this many samples and are scaled
 
     def check(self, where):
-        require(where, "repeats", self.repeats, self.repeats >= 1, ">= 1")
-        require(where, "shapes", [list(s) for s in self.shapes],
-                len(self.shapes) > 0 and all(d >= 1 for s in self.shapes for d in s), "non-empty, sizes >= 1")
-        require(where, "kernel", self.kernel, self.kernel >= 1, ">= 1")
-        require(where, "padding", self.padding, self.padding >= 0, ">= 0")
-        require(where, "naive_max_samples", self.naive_max_samples, self.naive_max_samples >= 1, ">= 1")
+        require(self.repeats >= 1, at(where, "repeats"), ">= 1", self.repeats)
+        require(len(self.shapes) > 0 and all(d >= 1 for s in self.shapes for d in s), at(where, "shapes"), "non-empty, sizes >= 1", [list(s) for s in self.shapes])
+        require(self.kernel >= 1, at(where, "kernel"), ">= 1", self.kernel)
+        require(self.padding >= 0, at(where, "padding"), ">= 0", self.padding)
+        require(self.naive_max_samples >= 1, at(where, "naive_max_samples"), ">= 1", self.naive_max_samples)
         for s in self.shapes:
-            require(where, "kernel", self.kernel, self.kernel <= min(s[2:]) + 2 * self.padding,
-                    f"at most the padded input size of {list(s)}")
+            require(self.kernel <= min(s[2:]) + 2 * self.padding, at(where, "kernel"), f"at most the padded input size of {list(s)}", self.kernel)
 
 
 def measure(fn, x, k, p, repeats) -> tuple[float, float]:

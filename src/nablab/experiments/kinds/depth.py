@@ -17,7 +17,8 @@ from ...plotting import grid, save
 from ...train import accuracy, fit
 from ..datasets import data_for
 from ..spec import DataSpec, check_nets, finite
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 
@@ -35,11 +36,11 @@ class DepthParams:
     data: DataSpec = field(default_factory=DataSpec)
 
     def check(self, where):
-        require(where, "depth", self.depth, self.depth >= 2, ">= 2")
+        require(self.depth >= 2, at(where, "depth"), ">= 2", self.depth)
         for name in ("width", "batch_size", "train_iters"):
-            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
-        require(where, "lr", self.lr, finite(self.lr) and self.lr > 0, "> 0")
-        require(where, "batchnorm", list(self.batchnorm), len(self.batchnorm) > 0, "a non-empty list")
+            require(getattr(self, name) >= 1, at(where, name), ">= 1", getattr(self, name))
+        require(finite(self.lr) and self.lr > 0, at(where, "lr"), "> 0", self.lr)
+        require(len(self.batchnorm) > 0, at(where, "batchnorm"), "a non-empty list", list(self.batchnorm))
         check_nets(where, self.activations, self.inits)
 
 

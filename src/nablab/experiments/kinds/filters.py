@@ -14,7 +14,8 @@ from ...plotting import grid, save
 from ...train import accuracy, fit
 from ..datasets import data_for
 from ..spec import DataSpec, finite
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 
@@ -26,8 +27,8 @@ class FiltersParams:
     data: DataSpec = field(default_factory=lambda: DataSpec(n_train=5000, n_test=1000, flatten=False))
 
     def check(self, where):
-        require(where, "iters", self.iters, self.iters >= 1, ">= 1")
-        require(where, "lr", self.lr, finite(self.lr) and self.lr > 0, "> 0")
+        require(self.iters >= 1, at(where, "iters"), ">= 1", self.iters)
+        require(finite(self.lr) and self.lr > 0, at(where, "lr"), "> 0", self.lr)
 
 
 class Filters(SingleRun):

@@ -10,7 +10,8 @@ import numpy as np
 from ...document import Paragraph
 from ...im2col import col2im, im2col
 from ...plotting import pyplot, save
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 
@@ -24,12 +25,10 @@ class Im2colParams:
     seed: int = 0
 
     def check(self, where):
-        require(where, "shape", list(self.shape), all(d >= 1 for d in self.shape) and max(self.shape) <= 64,
-                "four sizes in [1, 64] (N, C, H, W)")
-        require(where, "padding", self.padding, self.padding >= 0, ">= 0")
-        require(where, "kernel", self.kernel, 1 <= self.kernel <= min(self.shape[2:]) + 2 * self.padding,
-                "between 1 and the padded input size")
-        require(where, "stride", self.stride, self.stride >= 1, ">= 1")
+        require(all(d >= 1 for d in self.shape) and max(self.shape) <= 64, at(where, "shape"), "four sizes in [1, 64] (N, C, H, W)", list(self.shape))
+        require(self.padding >= 0, at(where, "padding"), ">= 0", self.padding)
+        require(1 <= self.kernel <= min(self.shape[2:]) + 2 * self.padding, at(where, "kernel"), "between 1 and the padded input size", self.kernel)
+        require(self.stride >= 1, at(where, "stride"), ">= 1", self.stride)
 
 
 class Im2colDemo(SingleRun):

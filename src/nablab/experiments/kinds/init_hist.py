@@ -16,7 +16,8 @@ from ...layers import activation
 from ...plotting import histogram, pyplot, save
 from ...train.probes import histogram as counts_of
 from ..spec import check_nets
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 
@@ -31,7 +32,7 @@ class InitHistParams:
 
     def check(self, where):
         for name in ("layers", "width", "samples"):
-            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
+            require(getattr(self, name) >= 1, at(where, name), ">= 1", getattr(self, name))
         check_nets(where, self.activations, self.inits)
 
 

@@ -15,7 +15,8 @@ from ...document import Table
 from ...errors import NablabError
 from ...layers import LSTM
 from ...plotting import grid, save
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 STEPS = [  # (name, formula, shape in words)
@@ -39,7 +40,7 @@ class LstmCellParams:
     def check(self, where):
         for name, most in (("input_size", 8), ("hidden", 8), ("batch", 4)):
             v = getattr(self, name)
-            require(where, name, v, 1 <= v <= most, f"in [1, {most}] (every value is drawn)")
+            require(1 <= v <= most, at(where, name), f"in [1, {most}] (every value is drawn)", v)
 
 
 def trace(p) -> dict[str, np.ndarray]:

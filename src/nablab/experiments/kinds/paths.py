@@ -12,7 +12,8 @@ from ...parameter import Parameter
 from ...plotting import grid, save
 from ...errors import ConfigError
 from ..spec import OptimizerSpec, finite
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 
@@ -31,12 +32,12 @@ class PathParams:
     optimizers: tuple[PathOptimizer, ...] = ()
 
     def check(self, where):
-        require(where, "a", self.a, finite(self.a) and self.a > 0, "> 0")
-        require(where, "start", list(self.start), all(map(finite, self.start)), "two finite numbers")
-        require(where, "steps", self.steps, self.steps >= 1, ">= 1")
-        require(where, "optimizers", len(self.optimizers), len(self.optimizers) > 0, "non-empty")
+        require(finite(self.a) and self.a > 0, at(where, "a"), "> 0", self.a)
+        require(all(map(finite, self.start)), at(where, "start"), "two finite numbers", list(self.start))
+        require(self.steps >= 1, at(where, "steps"), ">= 1", self.steps)
+        require(len(self.optimizers) > 0, at(where, "optimizers"), "non-empty", len(self.optimizers))
         labels = [o.label for o in self.optimizers]
-        require(where, "optimizers", labels, len(set(labels)) == len(labels), "labels that differ")
+        require(len(set(labels)) == len(labels), at(where, "optimizers"), "labels that differ", labels)
         for i, o in enumerate(self.optimizers):
             try:
                 optim.create(o.optimizer.name, [Parameter(np.zeros(2), "W")], **o.optimizer.kwargs())

@@ -1,7 +1,7 @@
 """1_3: online SGD on f(x) = 3·x0 + 2·x1 with a 2-10-1 net — the backward review.
 
 Shows the course code's quirk beside the correct run: its backward multiplies by the
-sigmoid's derivative while the forward pass uses ReLU (CURRICULUM.md §8.2).
+sigmoid's derivative while the forward pass uses ReLU (docs/curriculum.md §4.2).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from ...layers import ACTIVATIONS, Linear, MeanSquaredError, ReLU, Sequential, a
 from ...plotting import pyplot, save
 from ...train import train_step
 from ..spec import finite
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 
@@ -34,12 +35,11 @@ class RegressionParams:
 
     def check(self, where):
         for name in ("samples", "steps", "hidden"):
-            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
-        require(where, "lr", self.lr, finite(self.lr) and self.lr > 0, "> 0")
-        require(where, "low", self.low, finite(self.low), "a finite number")
-        require(where, "activation", self.activation, self.activation in ACTIVATIONS,
-                f"one of {sorted(ACTIVATIONS)}")
-        require(where, "high", self.high, finite(self.high) and self.high > self.low, "finite and > low")
+            require(getattr(self, name) >= 1, at(where, name), ">= 1", getattr(self, name))
+        require(finite(self.lr) and self.lr > 0, at(where, "lr"), "> 0", self.lr)
+        require(finite(self.low), at(where, "low"), "a finite number", self.low)
+        require(self.activation in ACTIVATIONS, at(where, "activation"), f"one of {sorted(ACTIVATIONS)}", self.activation)
+        require(finite(self.high) and self.high > self.low, at(where, "high"), "finite and > low", self.high)
 
 
 class ReLUWithSigmoidDerivative(ReLU):

@@ -15,7 +15,9 @@ from ...errors import ConfigError
 from ...plotting import save
 from ..sweep.figures import best_curves, keys_of, metric_vs_params, summary_rows
 from ..sweep.trial import METRICS
-from ..validate import require
+from ..validate import at
+from ...checks import require
+from ..backends import Here
 from .base import SingleRun
 
 
@@ -38,12 +40,12 @@ class SweepParams:
     quick_sets: tuple[str, ...] = ()     # ... and these --set items after ``sets``
 
     def check(self, where):
-        require(where, "base", self.base, bool(self.base), "a classify experiment's name")
-        require(where, "trials", self.trials, self.trials >= 1, ">= 1")
-        require(where, "quick_trials", self.quick_trials, self.quick_trials >= 1, ">= 1")
-        require(where, "sampler", self.sampler, self.sampler in ("tpe", "random", "grid"), "tpe, random or grid")
-        require(where, "metric", self.metric, self.metric in METRICS, f"one of {sorted(METRICS)}")
-        require(where, "val_fraction", self.val_fraction, 0 < self.val_fraction < 1, "between 0 and 1")
+        require(bool(self.base), at(where, "base"), "a classify experiment's name", self.base)
+        require(self.trials >= 1, at(where, "trials"), ">= 1", self.trials)
+        require(self.quick_trials >= 1, at(where, "quick_trials"), ">= 1", self.quick_trials)
+        require(self.sampler in ("tpe", "random", "grid"), at(where, "sampler"), "tpe, random or grid", self.sampler)
+        require(self.metric in METRICS, at(where, "metric"), f"one of {sorted(METRICS)}", self.metric)
+        require(0 < self.val_fraction < 1, at(where, "val_fraction"), "between 0 and 1", self.val_fraction)
 
 
 class Sweep(SingleRun):
@@ -82,8 +84,7 @@ class Sweep(SingleRun):
 
     def run_task(self, spec, task, run, progress=False):
         from ..sweep.results import run_sweep
-        from ..sweep.study import Inline
-        run_sweep(spec, run, Inline(), 1, print if progress else (lambda *a: None))
+        run_sweep(spec, run, Here(), print if progress else (lambda *a: None))
         return "finished"
 
     def figures(self, results, run):

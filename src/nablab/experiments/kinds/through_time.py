@@ -18,7 +18,8 @@ from ...optim import clip_grad_norm
 from ...plotting import grid, save
 from ..builders import recurrent
 from ..spec import CellSpec, check_cells, finite
-from ..validate import require
+from ..validate import at
+from ...checks import require
 from .base import SingleRun
 
 DEFAULT_CELLS = (
@@ -45,8 +46,8 @@ class ThroughTimeParams:
 
     def check(self, where):
         for name in ("seq_len", "input_size", "hidden", "batch"):
-            require(where, name, getattr(self, name), getattr(self, name) >= 1, ">= 1")
-        require(where, "max_norm", self.max_norm, finite(self.max_norm) and self.max_norm > 0, "> 0")
+            require(getattr(self, name) >= 1, at(where, name), ">= 1", getattr(self, name))
+        require(finite(self.max_norm) and self.max_norm > 0, at(where, "max_norm"), "> 0", self.max_norm)
         check_cells(where, self.cells)
 
 

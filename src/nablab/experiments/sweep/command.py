@@ -18,10 +18,10 @@ import time
 from ...errors import ConfigError
 from ...rundir import RunDir
 from .. import kinds
+from ..backends import open_backend
 from ..registry import from_dict, resolve
 from ..runner import RunInterrupted, create, finish, load_spec
 from .results import run_sweep
-from .study import trial_pool
 
 FLAGS = ("trials", "sampler", "metric", "storage", "variant")
 
@@ -73,8 +73,8 @@ def sweep(args, jobs: int, where: str | None, log) -> None:
             create(spec, run_dir.path, quick=args.quick, command=command, overrides=args.set)
         start = time.perf_counter()
         try:
-            with trial_pool(where, jobs) as pool:
-                run_sweep(spec, run_dir, pool, pool.slots(jobs), log, more=more, remote=bool(where))
+            with open_backend(where, jobs) as backend:
+                run_sweep(spec, run_dir, backend, log, more=more)
         except KeyboardInterrupt:
             run_dir.add_session(time.perf_counter() - start, "interrupted")
             raise RunInterrupted(f"interrupted; the finished trials are in the study. Continue with: "

@@ -15,6 +15,7 @@ import os
 
 from ..datasets import data_for
 from .space import parse_space
+from ..backends import Dask, call
 from .study import enqueue_grid, hide_password, open_study, run_trials, sampler_for
 from .trial import METRICS, run_trial, split, variant_of
 
@@ -34,13 +35,13 @@ def grid_size(dists) -> int:
     return math.prod(len(d.grid()) for d in dists)
 
 
-def run_sweep(spec, run, pool, jobs: int, log, *, more: int | None = None, remote: bool = False) -> dict:
+def run_sweep(spec, run, backend, log, *, more: int | None = None) -> dict:
     """Run what is missing of ``spec``'s trials (or ``more`` trials), then write data.json.
     (``nablab sweep`` with --storage passes more = --trials: each process sharing a study runs
     its own count, so the counts add up.)
 
-    remote: the workers are a Dask scheduler's, which may not reach an SQLite file here — they
-    then train without pruning and this process reports their curves (see study.py)."""
+    On a Dask backend the workers may not reach an SQLite file here: they then train without
+    pruning and this process reports their curves (see study.py)."""
     p, url = spec.params, storage_url(spec.params, run)
     config, dists = config_of(p), parse_space(p.space)
     warmup = variant_of(config, {}).train.iters // 4
@@ -52,15 +53,16 @@ def run_sweep(spec, run, pool, jobs: int, log, *, more: int | None = None, remot
     n = max(0, p.trials - finished) if more is None else more
     if p.sampler == "grid":
         n = min(n, enqueue_grid(study, dists, p.seed + len(study.trials)))
+    remote = isinstance(backend, Dask) and not backend.local
     workers_reach = p.pruning and not (remote and url.startswith("sqlite"))
     if p.pruning and not workers_reach:
         log("  pruning needs a storage the workers reach (an RDB URL): trials run to the end")
     log(f"{spec.name}: {n} trial(s) of {', '.join(map(str, dists))} into {hide_password(url)}")
-    run_trials(study, config, dists, n, pool, jobs, url if workers_reach else None, log, warmup)
+    run_trials(study, config, dists, n, backend, url if workers_reach else None, log, warmup)
     best, test = None, {}
     if any(t.state.name == "COMPLETE" for t in study.trials):
         best = study.best_trial
-        test = pool.submit(run_trial, config, best.params, None, True).result()
+        test = call(backend, run_trial, config, best.params, None, True)
     data = sweep_data(study, spec, dists, url)          # the study as it stands now (shared: others' too)
     if best is not None:
         data["best"] = {"number": best.number, "params": best.params, "value": best.value,

@@ -1,5 +1,5 @@
-"""The client side of a sweep: an Optuna study in a database, trials asked here, run by an
-executor (this process, a process pool, or a Dask cluster), told back here.
+"""The client side of a sweep: an Optuna study in a database, trials asked here, run on a
+backend (this process, a process pool, or a Dask cluster: backends.py), told back here.
 
 Storage: by default an SQLite file in the sweep's run directory; any Optuna RDB URL
 (``postgresql://user@host/db``) instead, which several ``nablab sweep`` processes — on several
@@ -13,13 +13,12 @@ and their curves are reported here afterwards.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
-import multiprocessing
 import re
 import time
 
 from ...errors import ConfigError
+from ..backends import drain
 from .trial import METRICS, median_pruner, run_trial, storage_for
 
 INSTALL = 'pip install -e ".[distributed]"'
@@ -89,75 +88,6 @@ def enqueue_grid(study, dists, seed: int) -> int:
     return len(points)
 
 
-class Inline:
-    """Runs each submitted call at once, here (``--jobs 1``); its future is already done."""
-
-    def submit(self, fn, *args):
-        future = concurrent.futures.Future()
-        try:
-            future.set_result(fn(*args))
-        except Exception as e:
-            future.set_exception(e)
-        return future
-
-    def wait_any(self, futures):
-        return set(futures)
-
-    def slots(self, jobs: int) -> int:
-        return 1
-
-
-class Processes:
-    """A pool of spawned single-threaded processes (``--jobs N``)."""
-
-    def __init__(self, pool):
-        self.pool = pool
-
-    def submit(self, fn, *args):
-        return self.pool.submit(fn, *args)
-
-    def wait_any(self, futures):
-        return concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_COMPLETED)[0]
-
-    def slots(self, jobs: int) -> int:
-        return jobs
-
-
-class Cluster:
-    """A Dask client (``--executor dask[=ADDRESS]``)."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def submit(self, fn, *args):
-        return self.client.submit(fn, *args, pure=False)
-
-    def wait_any(self, futures):
-        import distributed
-        return distributed.wait(list(futures), return_when="FIRST_COMPLETED").done
-
-    def slots(self, jobs: int) -> int:
-        """Trials in flight: one per worker thread of the cluster (at least --jobs)."""
-        return max(jobs, sum(self.client.nthreads().values()))
-
-
-@contextlib.contextmanager
-def trial_pool(where: str | None, jobs: int):
-    """Where trials run: a Dask cluster (``where`` not None), a process pool, or here."""
-    from ..executor import ignore_ctrl_c, single_threaded_blas
-    if where is not None:
-        from ..cluster import client_for
-        with client_for(where, jobs) as client:
-            yield Cluster(client)
-    elif jobs > 1:
-        with single_threaded_blas(), concurrent.futures.ProcessPoolExecutor(
-                max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                initializer=ignore_ctrl_c) as pool:
-            yield Processes(pool)
-    else:
-        yield Inline()
-
-
 def tell(study, trial, result: dict, reported: bool) -> None:
     """Record a worker's result; a curve the worker could not report is reported now."""
     optuna = import_optuna()
@@ -170,30 +100,33 @@ def tell(study, trial, result: dict, reported: bool) -> None:
     study.tell(trial, result.get("value") if result["state"] == "complete" else None, state=state)
 
 
-def run_trials(study, config: dict, dists, n: int, pool, jobs: int, url: str | None, log, warmup: int = 0) -> None:
-    """Ask ``n`` trials, at most ``jobs`` at a time; each is told back as it ends. A trial whose
-    worker failed (killed on every try, an error) is told FAIL with the reason, not raised."""
-    space = {d.key: d.optuna() for d in dists}
-    running, asked = {}, 0
+def run_trials(study, config: dict, dists, n: int, backend, url: str | None, log, warmup: int = 0) -> None:
+    """Ask ``n`` trials, one as each of the backend's slots frees up; each is told back as it
+    ends. A trial whose call failed (an error, a worker killed on every try) is told FAIL with
+    the error's last line, not raised."""
+    space, asked = {d.key: d.optuna() for d in dists}, {}
+
+    def work():
+        for _ in range(n):
+            trial = study.ask(space)
+            asked[trial.number] = trial
+            # the worker finds this trial in the storage by the study's name and the trial's number
+            report = ({"storage": url, "study": study.study_name, "trial_number": trial.number,
+                       "warmup": warmup} if url else None)
+            yield trial.number, run_trial, (config, trial.params, report)
+
+    def on_outcome(number, outcome):
+        trial = asked.pop(number)
+        result = outcome.value if outcome.ok else {
+            "state": "fail", "note": f"the worker failed: {outcome.error.strip().splitlines()[-1]}"}
+        tell(study, trial, result, reported=url is not None)
+        value = f"{result['value']:.4f}" if result["state"] == "complete" else result["note"]
+        log(f"  trial {trial.number}: {result['state']} ({value}) {trial.params}")
+
     try:
-        while asked < n or running:
-            while asked < n and len(running) < jobs:
-                trial, asked = study.ask(space), asked + 1
-                # the worker reports to this trial by its id (ask-and-tell has no other handle for it)
-                report = ({"storage": url, "study": study.study_name, "trial_id": trial._trial_id,
-                           "warmup": warmup} if url else None)
-                running[pool.submit(run_trial, config, trial.params, report)] = trial
-            for future in pool.wait_any(list(running)):
-                trial = running.pop(future)
-                try:
-                    result = future.result()
-                except Exception as e:
-                    result = {"state": "fail", "note": f"the worker failed: {e!r}"}
-                tell(study, trial, result, reported=url is not None)
-                value = f"{result['value']:.4f}" if result["state"] == "complete" else result["note"]
-                log(f"  trial {trial.number}: {result['state']} ({value}) {trial.params}")
+        drain(backend, work(), on_outcome)
     except BaseException:
-        for trial in running.values():        # Ctrl-C or a broken pool: no trial is left "running"
+        for trial in asked.values():          # Ctrl-C or a broken pool: no trial is left "running"
             with contextlib.suppress(Exception):
                 study.tell(trial, state=import_optuna().trial.TrialState.FAIL)
         raise

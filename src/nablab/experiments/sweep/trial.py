@@ -101,9 +101,11 @@ def attach(report: dict | None):
         return None
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.load_study(study_name=report["study"], storage=storage_for(report["storage"]),
-                              pruner=median_pruner(report["warmup"]))
-    return optuna.trial.Trial(study, report["trial_id"])
+    storage = storage_for(report["storage"])
+    study = optuna.load_study(study_name=report["study"], storage=storage, pruner=median_pruner(report["warmup"]))
+    trial_id = storage.get_trial_id_from_study_id_trial_number(
+        storage.get_study_id_from_name(report["study"]), report["trial_number"])
+    return optuna.trial.Trial(study, trial_id)
 
 
 def run_trial(config: dict, values: dict, report: dict | None = None, test: bool = False) -> dict:
