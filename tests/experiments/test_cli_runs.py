@@ -71,7 +71,7 @@ def run(*args):
 
 
 def test_sigkill_then_resume_gives_identical_results(tmp_path):
-    args = ["run", "overfitting", "--quick", "--set", "train.iters=1500", "--set", "train.eval_every=25"]
+    args = ["run", "overfitting", "--quick", "--set", "train.iters=600", "--set", "train.eval_every=25"]
     straight, killed = tmp_path / "straight", tmp_path / "killed"
     assert run(*args, "--out", str(straight)).returncode == 0
     proc = subprocess.Popen(command(*args, "--out", str(killed)), stdout=subprocess.DEVNULL,

@@ -44,7 +44,8 @@ def finish(proc, timeout=300):
     return proc.returncode, out, err
 
 
-RUN = ["run", "overfitting", "--quick", "--seeds", "2", "--jobs", "2", "--set", "train.iters=2500",
+# long enough that the Ctrl-C after the first checkpoint (iteration 100) lands mid-run on both workers
+RUN = ["run", "overfitting", "--quick", "--seeds", "2", "--jobs", "2", "--set", "train.iters=800",
        "--set", "train.eval_every=100"]
 
 

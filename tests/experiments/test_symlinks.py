@@ -11,6 +11,9 @@ from nablab.errors import NablabError
 from nablab.experiments.runner import ensure_runs
 from nablab.report.runs import Run
 
+# one pytest worker builds this module's shared fixture once (scripts/test.sh runs two)
+pytestmark = pytest.mark.xdist_group("symlinks")
+
 
 @pytest.fixture
 def outside(tmp_path):

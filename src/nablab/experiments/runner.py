@@ -158,7 +158,8 @@ def execute_and_finish(items, jobs: int, log, where: str | None = None) -> None:
     failed = [(run, f) for run in unfinished for f in run.failures()]
     resume = "; ".join(f"nablab run --resume {run.path}" for run in unfinished)
     if failed:
-        causes = "; ".join(f"{f.parent.name} ({f.stem}): {last_line(f)}" for _, f in failed)
+        causes = "; ".join(f"{f.parent.name} ({f.stem}): {last_line(f)}" for _, f in failed[:3])
+        causes += f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
         folders = ", ".join(sorted({str(run.path / 'failures') for run, _ in failed}))
         raise RunFailed(f"{len(failed)} task(s) failed — {causes} (tracebacks in {folders}); the other "
                         f"tasks are kept. Once the cause is fixed, continue with: {resume}")

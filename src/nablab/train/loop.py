@@ -12,7 +12,7 @@ from ..errors import ConfigError, DataError, NablabError
 from .checkpoint import plain
 from .history import History
 from .hooks import Checkpoints, Evaluate, Loop, ProgressBar
-from .probes import ProbeSet
+from .probes import Probes, ProbeSet
 from .sampling import BatchSampler
 from .step import train_step
 
@@ -111,7 +111,7 @@ def hold_ctrl_c() -> None:
 def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int | None = None,
         batch_size: int = 100, sampler: str = "epoch", eval_every: int | None = None,
         train_acc_on: str = "subset", train_acc_samples: int = 1000, eval_test_samples: int | None = None,
-        regularizer=None,
+        regularizer=None, clip: float | None = None, batches=None, metric: str = "accuracy",
         probes=(), probe_at=None, probe_every: int | None = None, seed: int = 0,
         progress: bool = True, checkpoint_dir=None, checkpoint_every: int | None = None,
         resume: bool = True, hooks=()) -> History:
@@ -119,31 +119,49 @@ def fit(model, loss, optimizer, data, *, iters: int | None = None, epochs: int |
 
     sampler "epoch" | "replacement" (the course's np.random.choice); eval_every (default
     iters // 50), train_acc_on "subset" | "batch" | "full" and eval_test_samples (a fixed test
-    subset until the last evaluation): see Evaluate; regularizer
-    nl.optim.L1 / L2; probes (names in PROBES) at ``probe_at`` or every ``probe_every``;
-    checkpoint_dir: checkpoints every ``checkpoint_every`` (default eval_every), resumed when
-    ``resume``; hooks: more Hook objects, after the built-in ones (a sweep's pruning). NaN/inf
-    raises TrainingDiverged; Ctrl-C ends with status "interrupted".
-    """
+    subset until the last evaluation): see Evaluate; regularizer nl.optim.L1 / L2; clip: gradients'
+    joint norm at most this; batches: ``it → (x, t)``, fresh data each step instead of the sampler
+    (``data`` then may be ``(x_test, y_test)``; no checkpoints); metric "accuracy" or "loss" (on the
+    test set); probes (PROBES) at ``probe_at`` or every ``probe_every``; checkpoint_dir: checkpoints
+    every ``checkpoint_every`` (default eval_every), resumed when ``resume``; hooks: Hook objects
+    (hooks.py). NaN/inf raises TrainingDiverged; Ctrl-C ends with status "interrupted"."""
+    if batches is not None and isinstance(data, (tuple, list)) and len(data) == 2:
+        data = (data[0][:1], data[1][:1], *data)         # no training set: batches come from ``batches``
     x_train, y_train, *_ = split = unpack(data)
-    total = check_settings(len(x_train), iters, epochs, batch_size, train_acc_on, eval_every)
+    total = check_settings(len(x_train), iters, epochs, batch_size if batches is None else 1, train_acc_on, eval_every)
     check_optimizer(model, optimizer)
-    require(is_int(seed), "fit: seed", "an int", seed)
+    check_options(seed, metric, batches, checkpoint_dir, eval_test_samples)
     eval_every = eval_every or max(total // 50, 1)
     rng = np.random.default_rng(seed)
-    loop = Loop(model, optimizer, total, rng, BatchSampler(len(x_train), batch_size, sampler, rng),
-                History(info={"iters": total, "batch_size": batch_size, "sampler": sampler,
-                              "train_acc_on": train_acc_on}))
-    fp = fingerprint(model, optimizer, split, regularizer, batch_size=batch_size, sampler=sampler,
-                     eval_every=eval_every, train_acc_on=train_acc_on, train_acc_samples=train_acc_samples,
-                     eval_test_samples=eval_test_samples, probes=list(probes), seed=seed)
+    settings = {"batch_size": batch_size, "sampler": sampler, "eval_every": eval_every, "train_acc_on": train_acc_on,
+                "train_acc_samples": train_acc_samples, "eval_test_samples": eval_test_samples,
+                "probes": list(probes), "seed": seed}
+    loop = Loop(model, optimizer, total, rng, BatchSampler(len(x_train), min(batch_size, len(x_train)), sampler, rng),
+                History(info={"iters": total, **({k: settings[k] for k in ("batch_size", "sampler", "train_acc_on")}
+                                                 if batches is None else {})}))
+    evaluate = Evaluate(split if batches is None else (None, None, *split[2:]), eval_every, train_acc_on,
+                        train_acc_samples, rng, eval_test_samples, np.random.default_rng([seed, 1]), metric, loss)
+    hooks = [ProgressBar(progress), Checkpoints(checkpoint_dir, checkpoint_every or eval_every, resume,
+                                                fingerprint(model, optimizer, split, regularizer, **settings)),
+             *([Probes(ProbeSet(probes, probe_at, probe_every))] if probes else []), *hooks]
+    return run_loop(loop, hooks, evaluate, loss, regularizer, clip, batches or sampled(loop, x_train, y_train))
+
+
+def check_options(seed, metric, batches, checkpoint_dir, eval_test_samples) -> None:
+    require(is_int(seed), "fit: seed", "an int", seed)
+    one_of("fit: metric", metric, ("accuracy", "loss"))
+    if batches is not None and checkpoint_dir is not None:
+        raise ConfigError("fit: checkpoints resume fit's own sampler; with batches=… give no checkpoint_dir")
     if eval_test_samples is not None:
         positive_int("fit: eval_test_samples", eval_test_samples)
-    hooks = [Evaluate(split, eval_every, train_acc_on, train_acc_samples, rng, eval_test_samples,
-                      np.random.default_rng([seed, 1])), ProgressBar(progress),
-             Checkpoints(checkpoint_dir, checkpoint_every or eval_every, resume, fp), *hooks]
-    watcher = ProbeSet(probes, probe_at, probe_every) if probes else None
-    return run_loop(loop, hooks, loss, regularizer, watcher, x_train, y_train)
+
+
+def sampled(loop: Loop, x_train: np.ndarray, y_train: np.ndarray):
+    """Each step's batch from the loop's sampler: it → (x, t)."""
+    def draw(it: int) -> tuple:
+        idx = loop.batches.next()
+        return x_train[idx], y_train[idx]
+    return draw
 
 
 def fingerprint(model, optimizer, data, regularizer, **settings) -> dict:
@@ -158,35 +176,40 @@ def fingerprint(model, optimizer, data, regularizer, **settings) -> dict:
             "data": {name: list(np.shape(a)) for name, a in zip(("x_train", "y_train", "x_test", "y_test"), data)}})
 
 
-def run_loop(loop: Loop, hooks: list, loss, regularizer, watcher, x_train, y_train) -> History:
-    """The loop itself: sample a batch, ``train_step``, then every hook; stop on NaN or Ctrl-C."""
+def run_loop(loop: Loop, hooks: list, evaluate, loss, regularizer, clip, draw) -> History:
+    """The loop itself: draw a batch, ``train_step``, evaluate when due, telling every hook at
+    each moment (hooks.py); stop on NaN or Ctrl-C."""
     for hook in hooks:
-        hook.start(loop)
+        hook.on_fit_start(loop)
     loop.model.train()
     # Overflow inside a diverging step is reported once, as TrainingDiverged naming the
     # iteration, instead of as scattered numpy warnings.
     with StopFlag() as stop, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for it in range(loop.start + 1, loop.total + 1):
-            idx = loop.batches.next()
-            loop.batch = x_train[idx], y_train[idx]
-            watch = watcher.watch(it) if watcher is not None and watcher.wants(it) else None
-            value = train_step(loop.model, loss, loop.optimizer, *loop.batch, regularizer, watch=watch)
+            loop.batch = draw(it)
+            for hook in hooks:
+                hook.on_step_start(loop, it)
+            value = train_step(loop.model, loss, loop.optimizer, *loop.batch, regularizer, clip=clip,
+                               after_backward=lambda: [h.on_after_backward(loop, it) for h in hooks])
             loop.history.losses.append(value)
             if not np.isfinite(value):
                 end(loop, hooks, "diverged")
                 raise TrainingDiverged(it, value, loop.history)
-            loop.history.probes += watch.records if watch is not None else []
             loop.iteration = it
+            if evaluate.due(loop, it):
+                loop.history.points.append(point := evaluate(loop, it))
+                for hook in hooks:
+                    hook.on_evaluate(loop, it, dict(point))
             for hook in hooks:
-                hook.after_iteration(loop, it)
+                hook.on_step_end(loop, it, {"loss": value})
             if stop.set:
                 return end(loop, hooks, "interrupted")
     return end(loop, hooks, "finished")
 
 
 def end(loop: Loop, hooks: list, status: str) -> History:
-    """Close the loop: the status into the history, then every hook's ``end`` (checkpoint, bar)."""
+    """Close the loop: the status into the history, then every hook's ``on_fit_end`` (checkpoint, bar)."""
     loop.history.status = status
     for hook in hooks:
-        hook.end(loop)
+        hook.on_fit_end(loop, {"status": status})
     return loop.history

@@ -11,8 +11,8 @@ update_ratio   ‖ΔW‖ / ‖W‖ of each weight for this step (≈1e-3 is heal
 bn_stats       mean running mean / running var, mean γ and β of each BatchNorm   after backward
 =============  ===============================================================  =============
 
-A probe costs nothing at iterations it does not want: the loop asks ``wants(it)`` first
-and only then passes a ``watch(it)`` to ``train_step``.
+A probe costs nothing at iterations it does not want: the :class:`Probes` hook asks
+``wants(it)`` first and only then traces the step (fit adds it when ``probes`` are named).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..layers import BatchNorm, LeakyReLU, ReLU, Sigmoid, Tanh
+from .hooks import Hook
 
 PROBES = ("activations", "dead_relu", "grad_norms", "update_ratio", "bn_stats")
 ACTIVATION_TYPES = (ReLU, Sigmoid, Tanh, LeakyReLU)
@@ -42,7 +43,7 @@ def histogram(a: np.ndarray, layer) -> tuple[list[int], list[float]]:
 class ProbeSet:
     """The probes asked for, and the iterations they run at (a list, or every N).
 
-    ``watch(it)`` gives the observer that ``train_step`` calls at iteration ``it``; its
+    ``watch(it)`` gives the observer of iteration ``it`` (the Probes hook drives it); its
     ``records`` are what that step measured.
     """
 
@@ -74,19 +75,20 @@ class Watch:
         self._outputs: dict[int, np.ndarray] = {}
         self._before: dict[int, np.ndarray] = {}
 
-    def forward(self, model, x: np.ndarray) -> np.ndarray:
-        """model.forward(x), keeping every leaf layer's output (its forward wrapped for this call)."""
-        leaves = model.leaves()
-        for i, layer in enumerate(leaves):
-            def traced(x, layer=layer, i=i, inner=layer.forward):
+    def trace(self, model) -> None:
+        """Record each leaf layer's output as the model's own forward calls it (its ``forward``
+        wrapped until ``untrace``)."""
+        self._traced = model.leaves()
+        for i, layer in enumerate(self._traced):
+            def traced(x, i=i, inner=layer.forward):
                 self._outputs[i] = out = inner(x)
                 return out
             object.__setattr__(layer, "forward", traced)
-        try:
-            return model.forward(x)
-        finally:
-            for layer in leaves:
-                object.__delattr__(layer, "forward")
+
+    def untrace(self) -> None:
+        for layer in getattr(self, "_traced", []):
+            object.__delattr__(layer, "forward")
+        self._traced = []
 
     def after_backward(self, model) -> None:
         for i, layer in enumerate(model.leaves()):
@@ -126,3 +128,33 @@ class Watch:
                     ratio = np.linalg.norm(p.data - old) / max(np.linalg.norm(old), 1e-12)
                     self.records.append({"iteration": self.it, "layer": i, "kind": type(layer).__name__,
                                          "probe": "update_ratio", "param": p.name, "ratio": float(ratio)})
+
+
+class Probes(Hook):
+    """A ProbeSet as an ordinary hook: at the iterations it wants, every leaf's output is traced
+    during forward, gradients are read after backward, weights compared around the update, and
+    the records join ``loop.history.probes`` when the step ends."""
+
+    def __init__(self, probe_set: ProbeSet):
+        self.set, self.watch = probe_set, None
+
+    def on_step_start(self, loop, it: int) -> None:
+        if self.set.wants(it):
+            self.watch = self.set.watch(it)
+            self.watch.trace(loop.model)
+
+    def on_after_backward(self, loop, it: int) -> None:
+        if self.watch is not None:
+            self.watch.untrace()
+            self.watch.after_backward(loop.model)
+
+    def on_step_end(self, loop, it: int, logs: dict) -> None:
+        if self.watch is not None:
+            self.watch.after_step(loop.model)
+            loop.history.probes += self.watch.records
+            self.watch = None
+
+    def on_fit_end(self, loop, logs: dict) -> None:
+        if self.watch is not None:           # a step that diverged before its backward
+            self.watch.untrace()
+            self.watch = None

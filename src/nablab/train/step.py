@@ -8,15 +8,15 @@ from ..optim.clip import clip_grad_norm
 
 
 def train_step(model, loss, optimizer, x: np.ndarray, t: np.ndarray, regularizer=None, *,
-               watch=None, clip: float | None = None) -> float:
+               after_backward=None, clip: float | None = None) -> float:
     """Forward, loss, backward, optimizer step, zero_grad; return the loss value.
 
     L = loss(model(x), t) + regularizer.penalty(W)   (the penalty on weights only, L1/L2)
     ∂L/∂θ by backprop (plus the penalty's gradient), then θ ← optimizer.step(θ, ∂L/∂θ).
     If L is NaN or ±inf nothing is updated and the value is returned: the caller decides
     (``fit`` stops with TrainingDiverged). ``clip``: rescale the gradients to a joint norm of at
-    most ``clip`` before the update (``nl.optim.clip_grad_norm``; recurrent nets). ``watch`` (a probe set's watch for this step)
-    sees every layer's output, the gradients before the update and the weights after it.
+    most ``clip`` before the update (``nl.optim.clip_grad_norm``; recurrent nets). ``after_backward()``
+    is called once the gradients are complete, before the update (fit's hooks: probes).
 
     >>> import nablab as nl
     >>> net = nl.models.mlp(4, [8], 3, rng=0)
@@ -25,7 +25,7 @@ def train_step(model, loss, optimizer, x: np.ndarray, t: np.ndarray, regularizer
     >>> train_step(net, nl.SoftmaxCrossEntropy(), opt, x, t) > 0
     True
     """
-    scores = model.forward(x) if watch is None else watch.forward(model, x)
+    scores = model.forward(x)
     value = float(loss.forward(scores, t))
     if regularizer is not None:
         value += regularizer.penalty(model.parameters())
@@ -36,10 +36,8 @@ def train_step(model, loss, optimizer, x: np.ndarray, t: np.ndarray, regularizer
         regularizer.add_gradient(model.parameters())
     if clip is not None:
         clip_grad_norm(model.parameters(), clip)
-    if watch is not None:
-        watch.after_backward(model)
+    if after_backward is not None:
+        after_backward()
     optimizer.step()
-    if watch is not None:
-        watch.after_step(model)
     model.zero_grad()            # the model's, not only the optimizer's parameters
     return value

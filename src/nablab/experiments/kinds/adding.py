@@ -9,19 +9,16 @@ gradient to cross them too. Model: cell → LastStep → Linear(H, 1), MSE, Adam
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ...document import Table
-from ...files import write_json
 from ...layers import LastStep, Linear, MeanSquaredError, Sequential
 from ...optim import Adam
 from ...plotting import grid, save
 from ...rundir import folder_name
-from ...train import train_step
-from ...train.loop import StopFlag
+from ...train import History, TrainingDiverged, fit
 from ..builders import recurrent
 from ..spec import CellSpec, check_cells, finite
 from ..validate import at
@@ -99,40 +96,33 @@ class AddingProblem(Kind):
         p = spec.params
         cell, length = next((c, t) for t in p.seq_lens for c in p.cells if self.key(c, t) == task[0])
         model, loss = model_for(cell, p.hidden, task[1]), MeanSquaredError()
-        optimizer = Adam(model.parameters(), lr=p.lr)
         rng = np.random.default_rng([task[1], length])
-        x_test, t_test = adding_batch(p.test_size, length, np.random.default_rng([10**6, length]))
-        curve, start, status = [], time.perf_counter(), "finished"
-        with StopFlag() as stop:
-            for it in range(1, p.iters + 1):
-                value = train_step(model, loss, optimizer, *adding_batch(p.batch, length, rng), clip=p.clip)
-                if not np.isfinite(value):
-                    status = "diverged"
-                    break
-                if it % p.eval_every == 0 or it == p.iters:
-                    curve.append([it, float(loss.forward(model.eval().forward(x_test), t_test))])
-                    model.train()
-                if stop.set:
-                    status = "interrupted"
-                    break
-        write_json(self.file(run, task), {"status": status, "curve": curve, "cell": cell.label,
-                                          "seq_len": length, "seconds": time.perf_counter() - start})
-        return status
+        test = adding_batch(p.test_size, length, np.random.default_rng([10**6, length]))
+        try:           # fresh batches every step; the test MSE every eval_every steps
+            history = fit(model, loss, Adam(model.parameters(), lr=p.lr), test, iters=p.iters,
+                          batches=lambda it: adding_batch(p.batch, length, rng), clip=p.clip,
+                          metric="loss", eval_every=p.eval_every, progress=progress)
+        except TrainingDiverged as e:
+            history = e.history
+        history.info.update(cell=cell.label, seq_len=length, key=task[0], seed=task[1])
+        history.save(self.file(run, task))
+        return history.status
 
     def file(self, run, task):
         return run.history_file(*task)
 
     def done(self, spec, task, run):
         path = self.file(run, task)
-        return path.exists() and run.history(*task).get("status") == "finished"
+        return path.exists() and History.load(path).status == "finished"
 
     def summarize(self, spec, run):
         rows = []
         for key, seed in self.tasks(spec):
-            h = run.history(key, seed)
-            rows.append({"key": key, "seed": seed, "cell": h["cell"], "seq_len": h["seq_len"],
-                         "curve": h["curve"], "final_mse": h["curve"][-1][1] if h["curve"] else None,
-                         "seconds": round(h["seconds"], 1)})
+            h = History.load(self.file(run, (key, seed)))
+            curve = [[point["iteration"], point["test_loss"]] for point in h.points]
+            rows.append({"key": key, "seed": seed, "cell": h.info["cell"], "seq_len": h.info["seq_len"],
+                         "curve": curve, "final_mse": curve[-1][1] if curve else None,
+                         "seconds": round(h.points[-1]["time_s"] if h.points else 0.0, 1)})
         return {"baseline": BASELINE, "runs": rows}
 
     def summary(self, results):

@@ -44,13 +44,10 @@ class Pruning(Hook):
     def __init__(self, trial):
         self.trial, self.curve = trial, []
 
-    def after_iteration(self, loop, it):
-        point = loop.history.points[-1] if loop.history.points else None
-        if point is None or point["iteration"] != it:
-            return
-        self.curve.append([it, point["test_acc"]])        # fit's "test" split is the validation split
+    def on_evaluate(self, loop, it, logs):
+        self.curve.append([it, logs["test_acc"]])        # fit's "test" split is the validation split
         if self.trial is not None:
-            self.trial.report(point["test_acc"], it)
+            self.trial.report(logs["test_acc"], it)
             if self.trial.should_prune():
                 raise Pruned(it)
 
