@@ -207,3 +207,28 @@ def test_architecture_page_lists_the_kind_protocol():
     listed = {m.split("(")[0] for m in re.findall(r"^\| `([\w(), ]+)` \|", table_between("protocol"), flags=re.M)}
     members = {name for name in vars(Kind) if not name.startswith("_")}
     assert listed == members, {"not listed": sorted(members - listed), "not members": sorted(listed - members)}
+
+
+RUN_FILES = {"history", "checkpoints", "failures", "spec.json", "results.json", "sessions.json", "data.json",
+             "summary.md", "study.db"}
+
+
+def path_building(tree: ast.AST) -> list[int]:
+    """Lines that build a path inside a run directory: ``<x>.path / …``, ``<x>.path.name / …`` or
+    ``… / "results.json"`` (any of the run directory's own names)."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            sides = [s.value if isinstance(s, ast.Attribute) and s.attr == "name" else s for s in (node.left, node.right)]
+            named = any(isinstance(side, ast.Constant) and isinstance(side.value, str)
+                        and side.value.split("/")[0] in RUN_FILES for side in sides)
+            if named or any(isinstance(side, ast.Attribute) and side.attr == "path" for side in sides):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_only_rundir_builds_paths_inside_a_run_directory():
+    assert path_building(ast.parse('x = run.path / "history"\ny = out / run.path.name / "figures"')) == [1, 2]
+    found = {p.relative_to(SRC).as_posix(): lines for p in FILES if p.name != "rundir.py"
+             and (lines := path_building(ast.parse(p.read_text(encoding="utf-8"))))}
+    assert not found, found

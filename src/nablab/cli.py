@@ -67,7 +67,7 @@ def list_command(args) -> None:
 
 def show_command(args) -> None:
     from .experiments import resolve
-    from .experiments.validate import as_dict
+    from .validate import as_dict
     spec = resolve(args.name, args.set, quick=args.quick)
     print(f"{spec.name}: {spec.title}\n  kind: {spec.kind}; notebook: {spec.notebook or '-'}; "
           f"seeds: {spec.seeds}\n  {spec.description}\n  course result: {spec.expect}")

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .errors import ConfigError, DataError
 from .files import atomic_write, read_json, write_json
+from .results import Results, parse
 
 
 def folder_name(key: str) -> str:
@@ -158,7 +159,16 @@ class RunDir:
         return self.checked(self.RESULTS, {"experiment": str, "kind": str, "title": str},
                             f"delete it and run `nablab run --resume {self.path}` to rebuild it")
 
+    def typed_results(self) -> Results:
+        """results.json as typed records (nablab.results), every field checked: what the report reads."""
+        try:
+            return parse(self.results(), str(self.results_file))
+        except DataError as e:
+            raise DataError(f"{e}; delete it and run `nablab run --resume {self.path}` to rebuild it") from None
+
     def write_results(self, results: dict) -> Path:
+        """results.json, after checking it against the kind's record (a wrong type fails here)."""
+        parse(results, f"the results of {self.path}")
         return write_json(self.path / self.RESULTS, results)
 
     # -- sessions: how long each run or resume took --------------------------------------
@@ -202,13 +212,12 @@ class RunDir:
         return self.path / "failures" / folder_name(key) / f"seed{seed}.txt"
 
     def record_failure(self, key: str, seed: int, text: str) -> Path:
-        path = self.failure_file(key, seed)
-        atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+        atomic_write(path := self.failure_file(key, seed), lambda f: f.write(text.encode("utf-8")))
         return path
 
     def failures(self) -> list[Path]:
         """The failure files of tasks that failed in their last session."""
-        return sorted((self.path / "failures").glob("*/seed*.txt"))
+        return sorted(self.failures_dir.glob("*/seed*.txt"))
 
     def clear_failure(self, key: str, seed: int) -> None:
         """A task that has now ended without an error keeps no failure from before."""
@@ -238,6 +247,22 @@ class RunDir:
         """This run, with its figures written to (and read from) ``folder`` instead: the report
         redraws a run's figures in its own language without touching the run."""
         return RunDir(self.path, folder)
+
+    def drawing_under(self, folder: str | Path) -> RunDir:
+        """This run drawing into ``folder/<run's folder name>/figures`` (the report's drawn/<lang>/)."""
+        return self.drawing_into(Path(folder) / self.path.name / "figures")
+
+    @property
+    def spec_file(self) -> Path:
+        return self.path / self.SPEC
+
+    @property
+    def results_file(self) -> Path:
+        return self.path / self.RESULTS
+
+    @property
+    def failures_dir(self) -> Path:
+        return self.path / "failures"
 
     def figure(self, name: str) -> Path:
         """The PNG of figure ``name``."""

@@ -13,9 +13,6 @@ from nablab.cli import main
 from nablab.errors import NablabError
 from nablab.experiments.runner import ensure_runs
 
-# one pytest worker builds this module's shared fixture once (scripts/test.sh runs two)
-pytestmark = pytest.mark.xdist_group("damaged-runs")
-
 H = "history/two-layer/seed0.json"
 CK = "checkpoints/two-layer/seed0/checkpoint.npz"
 

@@ -15,9 +15,6 @@ import pytest
 
 from nablab.cli import main
 
-# one pytest worker builds this module's shared fixture once (scripts/test.sh runs two)
-pytestmark = pytest.mark.xdist_group("dask")
-
 DASK = Path(sys.executable).with_name("dask")
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 

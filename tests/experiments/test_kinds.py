@@ -12,7 +12,7 @@ from nablab.document import Table
 from nablab.experiments import KINDS, SingleRun, register
 from nablab.experiments.kinds import get
 from nablab.checks import require
-from nablab.experiments.validate import at
+from nablab.validate import at
 from nablab.plotting import pyplot, save
 
 
@@ -93,12 +93,12 @@ def test_unknown_variant_key_lists_the_known_ones(tmp_path):
     out = tmp_path / "r"
     assert main(["run", "two-layer-net", "--quick", "--quiet", "--out", str(out)]) == 0
     run = Run(out)
-    assert run.variant("two-layer")["label"] == "TwoLayerNet 784-40-10"
+    assert run.variant("two-layer").label == "TwoLayerNet 784-40-10"
     from nablab.experiments import resolve
     from nablab.experiments.datasets import data_for
     y = data_for(resolve("two-layer-net", quick=True).params.runs[0].data).y_test
     assert run.majority_share() == max(sum(y == c) for c in set(y.tolist())) / len(y)
-    assert run.variant("two-layer")["parameters"] == 784 * 40 + 40 + 40 * 10 + 10
+    assert run.variant("two-layer").parameters == 784 * 40 + 40 + 40 * 10 + 10
     with pytest.raises(nl.ConfigError, match=r"no variant with key 'twolayer'; the run has \['two-layer'\]"):
         run.variant("twolayer")
 

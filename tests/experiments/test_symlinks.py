@@ -11,9 +11,6 @@ from nablab.errors import NablabError
 from nablab.experiments.runner import ensure_runs
 from nablab.report.runs import Run
 
-# one pytest worker builds this module's shared fixture once (scripts/test.sh runs two)
-pytestmark = pytest.mark.xdist_group("symlinks")
-
 
 @pytest.fixture
 def outside(tmp_path):
@@ -86,7 +83,7 @@ def test_a_run_directory_reached_through_a_link_is_fine(finished, tmp_path):
     real = tmp_path / "real"
     shutil.copytree(finished, real)
     (tmp_path / "alias").symlink_to(real, target_is_directory=True)
-    assert Run(tmp_path / "alias").results["experiment"] == "two-layer-net"
+    assert Run(tmp_path / "alias").results.experiment == "two-layer-net"
 
 
 def test_a_lock_file_linked_elsewhere_is_never_opened(finished, tmp_path, outside, capsys):

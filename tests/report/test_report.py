@@ -10,9 +10,6 @@ from nablab.cli import main
 from helpers import run_chromium
 from nablab.report.answers import all_checks
 
-# one pytest worker builds this module's shared fixture once (scripts/test.sh runs two)
-pytestmark = pytest.mark.xdist_group("report")
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 

@@ -16,7 +16,7 @@ from ..checks import is_int, positive_int
 from ..errors import ConfigError
 from . import kinds
 from .spec import ExperimentSpec
-from .validate import as_dict, at, build
+from ..validate import as_dict, at, build
 from ..checks import refuse, require
 
 CATALOG = Path(__file__).parent / "catalog"

@@ -67,13 +67,14 @@ def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
     results = {"experiment": spec.name, "title": spec.title, "kind": spec.kind,
                "section": spec.section, "notebook": spec.notebook, "expect": spec.expect,
                "dataset": meta.get("dataset"), "seeds": spec.seeds, "quick": meta.get("quick", False),
-               "overrides": meta.get("overrides", []), "wall_time_s": round(run.wall_time(), 2),
+               "overrides": meta.get("overrides", []), "versions": meta.get("versions"),
+               "wall_time_s": round(run.wall_time(), 2),
                **kind.summarize(spec, run)}
     run.write_results(results)
     figures = kind.figures(results, run)
     text = to_markdown(summary_blocks(results, meta, kind.summary(results), figures), "figures")
     run.summary_file.write_text(text, encoding="utf-8")
-    log(f"wrote {run.path / run.RESULTS}, {run.summary_file} and {len(figures)} figure(s)")
+    log(f"wrote {run.results_file}, {run.summary_file} and {len(figures)} figure(s)")
     return results
 
 
@@ -102,7 +103,7 @@ def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = F
 
 
 def load_spec(run_dir: RunDir) -> ExperimentSpec:
-    return from_json(run_dir.spec().get("spec"), str(run_dir.path / run_dir.SPEC))
+    return from_json(run_dir.spec().get("spec"), str(run_dir.spec_file))
 
 
 def draw_figures(run_dir: RunDir, lang: str, folder: str | Path) -> list[Path]:
@@ -124,7 +125,7 @@ def check_finished(run_dir: RunDir) -> RunDir:
     if results["experiment"] != spec.name:
         differs.insert(0, "experiment")
     if differs:
-        raise DataError(f"{run_dir.path / run_dir.RESULTS}: does not match the run's own files "
+        raise DataError(f"{run_dir.results_file}: does not match the run's own files "
                         f"({', '.join(differs)}); delete it and run `nablab run --resume "
                         f"{run_dir.path}` to rebuild it")
     return run_dir
@@ -160,7 +161,7 @@ def execute_and_finish(items, jobs: int, log, where: str | None = None) -> None:
     if failed:
         causes = "; ".join(f"{f.parent.name} ({f.stem}): {last_line(f)}" for _, f in failed[:3])
         causes += f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
-        folders = ", ".join(sorted({str(run.path / 'failures') for run, _ in failed}))
+        folders = ", ".join(sorted({str(run.failures_dir) for run, _ in failed}))
         raise RunFailed(f"{len(failed)} task(s) failed — {causes} (tracebacks in {folders}); the other "
                         f"tasks are kept. Once the cause is fixed, continue with: {resume}")
     if unfinished:

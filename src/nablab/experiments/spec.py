@@ -21,7 +21,7 @@ from ..train.probes import PROBES
 from ..train.sampling import SAMPLERS
 from ..checks import refuse, require
 from .architectures import ARCHITECTURES
-from .validate import at
+from ..validate import at
 
 TRAINABLE = ("all", "course-keys", "hidden-layers")
 

@@ -70,9 +70,9 @@ def localised(out: Path, runs: dict[str, Run], checks: dict, lang: str, draw, lo
             pngs = check_figures(checks, folder / "computed" / "figures")
         drawn = {}
         for name, run in runs.items():
-            into = folder / run.path.name / "figures"
-            draw(run.dir, lang, into)
-            drawn[name] = Run(run.dir.drawing_into(into))
+            target = run.dir.drawing_under(folder)
+            draw(run.dir, lang, target.figures_dir)
+            drawn[name] = Run(target)
     except LookupError as e:
         log(f"report: the {lang} page keeps the English figures ({e}; the setup installs fonts-noto-cjk)")
         return runs, checks

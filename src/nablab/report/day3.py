@@ -117,13 +117,13 @@ def chapter(lang: str, T: dict, runs: dict[str, Run]) -> list:
     """The chapter's blocks; ``T`` is the report's text (headings shared with the sections)."""
     D = TEXT[lang]
     gtt, add, seq, cell = (runs[name] for name in EXPERIMENTS)
-    cells = {c["label"]: c for c in gtt.results["cells"]}
+    cells = {c["label"]: c for c in gtt.numbers.cells}
     big = cells["RNN tanh, std 0.5"]
-    runs_add = add.results["runs"]
+    runs_add = add.numbers.runs
     longest = max(r["seq_len"] for r in runs_add)
     final = {r["cell"]: r["final_mse"] for r in runs_add if r["seq_len"] == longest}
-    baseline = add.results["baseline"]
-    acc = {v["key"]: v["test_acc"] for v in seq.variants}
+    baseline = add.numbers.baseline
+    acc = {v.key: v.test_acc for v in seq.variants}
     gated_higher = min(acc["lstm"], acc["gru"]) > acc["rnn"]
     return [
         Heading(2, D["h"]), Paragraph(D["intro"]), Heading(3, T["key_points"]), Items(D["points"]),
@@ -136,7 +136,7 @@ def chapter(lang: str, T: dict, runs: dict[str, Run]) -> list:
         Figure(cell.figure("lstm_cell"), D["cell_caption"]),
         Heading(3, T["discussion"]),
         Paragraph(D["gtt_disc"].format(
-            T=gtt.results["seq_len"], rnn=cells["RNN tanh, Xavier"]["first_over_last"],
+            T=gtt.numbers.seq_len, rnn=cells["RNN tanh, Xavier"]["first_over_last"],
             big=big["first_over_last"], before=big["param_grad_norm"], after=big["clipped_norm"],
             l0=cells["LSTM, forget bias 0"]["first_over_last"], l1=cells["LSTM, forget bias 1"]["first_over_last"],
             l3=cells["LSTM, forget bias 3"]["first_over_last"], gru=cells["GRU"]["first_over_last"])),
@@ -144,9 +144,9 @@ def chapter(lang: str, T: dict, runs: dict[str, Run]) -> list:
             T=longest, rnn=final["RNN tanh"], lstm=final["LSTM"], gru=final["GRU"],
             rnn_verdict=D["rnn_at_baseline" if verdict(final["RNN tanh"], baseline) == "baseline" else "rnn_below"],
             factor=baseline / max(final["LSTM"], final["GRU"]), iters=runs_add[0]["curve"][-1][0],
-            gtt_T=gtt.results["seq_len"], l1=cells["LSTM, forget bias 1"]["first_over_last"])),
+            gtt_T=gtt.numbers.seq_len, l1=cells["LSTM, forget bias 1"]["first_over_last"])),
         Paragraph(D["seq_disc"].format(rnn=acc["rnn"], lstm=acc["lstm"], gru=acc["gru"],
-                                       iters=seq.variant("lstm")["iters"],
+                                       iters=seq.variant("lstm").iters,
                                        order=D["gated_higher" if gated_higher else "gated_not_higher"])),
         Paragraph(D["cell_disc"]),
     ]

@@ -7,45 +7,51 @@ from pathlib import Path
 
 from .. import japanese
 from ..errors import ConfigError
+from ..results import Variant
 from ..rundir import RunDir
 
 
 class Run:
-    """A finished run as the report reads it: results.json by variant key, figures, spec."""
+    """A finished run as the report reads it: its typed results (nablab.results) by variant key,
+    and its figures."""
 
     def __init__(self, run_dir: RunDir | str | Path):
-        self.dir = run_dir if isinstance(run_dir, RunDir) else RunDir(run_dir)
-        self.results = self.dir.results()
-        self.meta = self.dir.spec()
+        self.dir = (run_dir if isinstance(run_dir, RunDir) else RunDir(run_dir)).check_links()
+        self.results = self.dir.typed_results()      # a link inside the run is refused first
 
     @property
     def path(self) -> Path:
         return self.dir.path
 
     @property
-    def variants(self) -> list[dict]:
-        return self.results["variants"]
+    def numbers(self):
+        """The kind's own numbers (one of nablab.results.KINDS)."""
+        return self.results.numbers
 
-    def variant(self, key: str) -> dict:
+    @property
+    def variants(self) -> tuple[Variant, ...]:
+        return self.results.numbers.variants
+
+    def variant(self, key: str) -> Variant:
         for v in self.variants:
-            if v["key"] == key:
+            if v.key == key:
                 return v
         raise ConfigError(f"{self.dir.path}: no variant with key {key!r}; the run has "
-                          f"{[v['key'] for v in self.variants]}")
+                          f"{[v.key for v in self.variants]}")
 
     def acc(self, key: str, field: str = "test_acc") -> float:
-        value = self.variant(key)[field]
+        value = getattr(self.variant(key), field)
         return float("nan") if value is None else value
 
     def figure(self, name: str) -> Path:
         return self.dir.figure(name)
 
     def wall_time(self) -> float:
-        return self.results.get("wall_time_s", 0.0)
+        return self.results.wall_time_s
 
     def majority_share(self) -> float:
         """The share of the most frequent class in this run's test set (the 'no learning' accuracy)."""
-        return self.results["dataset"]["majority_share"]
+        return self.results.dataset.majority_share
 
 
 def course_text(course) -> str:
@@ -57,21 +63,22 @@ def course_text(course) -> str:
     return f"{course[0]:g}–{course[1]:g}"
 
 
-def mean_std(v: dict, key: str = "test_acc") -> str:
+def mean_std(v: Variant, key: str = "test_acc") -> str:
     """'0.9474 ± 0.0021' over seeds ('0.9474' for one seed, '—' where it diverged)."""
-    if v[key] is None:
+    mean, std = getattr(v, key), getattr(v, key + "_std")
+    if mean is None:
         return "—"
-    return f"{v[key]:.4f}" + (f" ± {v[key + '_std']:.4f}" if v["seeds"] > 1 else "")
+    return f"{mean:.4f}" + (f" ± {std:.4f}" if v.seeds > 1 else "")
 
 
-def best_of(T: dict, variants: list[dict]) -> tuple[dict, str]:
+def best_of(T: dict, variants) -> tuple[Variant, str]:
     """The variant with the highest mean test accuracy, and a note saying whether the seeds separate it
     from the next (more than two standard deviations apart) or not ("within noise")."""
-    ranked = sorted(variants, key=lambda v: v["test_acc"] or 0, reverse=True)
+    ranked = sorted(variants, key=lambda v: v.test_acc or 0, reverse=True)
     best, second = ranked[0], ranked[1]
-    noise = 2 * max(best.get("test_acc_std") or 0, second.get("test_acc_std") or 0)
-    key = "best_separated" if best["test_acc"] - (second["test_acc"] or 0) > noise else "best_within_noise"
-    return best, T[key].format(second=second["label"], second_acc=mean_std(second))
+    noise = 2 * max(best.test_acc_std or 0, second.test_acc_std or 0)
+    key = "best_separated" if best.test_acc - (second.test_acc or 0) > noise else "best_within_noise"
+    return best, T[key].format(second=second.label, second_acc=mean_std(second))
 
 
 def depth_without_bn(T: dict, nets: dict, share: float) -> str:
@@ -88,17 +95,18 @@ def depth_without_bn(T: dict, nets: dict, share: float) -> str:
 
 def dg_share(run: "Run") -> float:
     """The no-learning accuracy of a run (its test set's majority share; 0.1 when not recorded)."""
-    return (run.results.get("dataset") or {}).get("majority_share", 0.1)
+    ds = run.results.dataset
+    return ds.majority_share if ds and ds.majority_share is not None else 0.1
 
 
 def regularised_verdict(run: "Run", keys: tuple[str, str, str]) -> str:
     """"of_lower" / "of_higher" / "of_noise": whether both regularised variants (keys[1:]) ended below or
     above the unregularised one (keys[0]) by more than twice the largest seed spread."""
     base, *regs = (run.variant(k) for k in keys)
-    noise = 2 * max(v.get("test_acc_std") or 0 for v in (base, *regs))
-    if all(v["test_acc"] < base["test_acc"] - noise for v in regs):
+    noise = 2 * max(v.test_acc_std or 0 for v in (base, *regs))
+    if all(v.test_acc < base.test_acc - noise for v in regs):
         return "of_lower"
-    if all(v["test_acc"] > base["test_acc"] + noise for v in regs):
+    if all(v.test_acc > base.test_acc + noise for v in regs):
         return "of_higher"
     return "of_noise"
 
@@ -109,14 +117,14 @@ def label(T: dict, text: str) -> str:
     return japanese.label(text, T.get("label_words", ()))
 
 
-def path_features(results: dict) -> dict:
+def path_features(results) -> dict:
     """What the optimizer-paths run shows of each method, by a number (the keys of T["paths_disc"]):
     the first step's x/y length ratio (SGD and Momentum keep the gradient's proportion, AdaGrad,
     RMSProp and Adam divide it out), Momentum's longest step over its first, AdaGrad's first and
     last step lengths; also ``steps`` and ``paths`` (f at the end, per method)."""
-    out = {"steps": len(next(iter(results["paths"].values()))) - 1,
-           "paths": ", ".join(f"{k} {v:.3g}" for k, v in results["final_f"].items())}
-    for name, path in results["paths"].items():
+    out = {"steps": len(next(iter(results.paths.values()))) - 1,
+           "paths": ", ".join(f"{k} {v:.3g}" for k, v in results.final_f.items())}
+    for name, path in results.paths.items():
         key = name.split()[0].lower()                    # sgd, momentum, adagrad, rmsprop, adam
         steps = [math.dist(a, b) for a, b in zip(path, path[1:])]
         (x0, y0), (x1, y1) = path[0], path[1]
@@ -136,29 +144,28 @@ def bn_sweep(T: dict, bn: Run) -> dict:
         parts, gaps = [], []
         for s, k in scales.items():
             v = bn.variant(f"{k}-{suffix}")
-            if v["test_acc"] is None or v["test_acc"] != v["test_acc"] or v.get("diverged_at"):
+            if v.test_acc is None or v.test_acc != v.test_acc or v.diverged_at:
                 parts.append(f"{s} {T['diverged']}")
                 continue
-            parts.append(f"{s} {v['test_acc']:.3f} ({T['train_short']} {v['train_acc']:.3f})")
-            gaps.append(v["train_acc"] - v["test_acc"])
+            parts.append(f"{s} {v.test_acc:.3f} ({T['train_short']} {v.train_acc:.3f})")
+            gaps.append(v.train_acc - v.test_acc)
         out[f"{name}_range"] = ", ".join(parts)
         out[f"{name}_gap"] = sum(gaps) / len(gaps) if gaps else float("nan")
     diff = out["bn_gap"] - out["nobn_gap"]
     out["gap_verdict"] = T["gap_verdicts"]["smaller" if diff < -0.01 else "larger" if diff > 0.01 else "same"]
-    data = {r["key"]: r["data"] for r in bn.meta["spec"]["params"]["runs"]}["std01-bn"]
-    out["bn_images"] = data["n_train"] or (bn.results.get("dataset") or {}).get("n_train", 0)
+    out["bn_images"] = bn.variant("std01-bn").n_train or (bn.results.dataset.n_train if bn.results.dataset else 0)
     return out
 
 
 def figure_source(T: dict, run: Run) -> str:
     """What a figure is drawn from, for its caption: ' — run `lenet`: 1 seed, 1000 iterations,
     5,000 / 1,000 images (quick)'. Iterations: the variants' (or the run's), where there are any."""
-    r = run.results
-    iters = sorted({v["iters"] for v in r.get("variants", []) if v.get("iters")} | ({r["iters"]} if r.get("iters") else set()))
-    parts = [T["src_seeds"].format(n=r.get("seeds", 1))]
+    r, n = run.results, run.numbers
+    iters = sorted({v.iters for v in getattr(n, "variants", ())} | ({n.iters} if getattr(n, "iters", None) else set()))
+    parts = [T["src_seeds"].format(n=r.seeds)]
     if iters:
         parts.append(T["src_iters"].format(n=" / ".join(map(str, iters))))
-    if r.get("dataset"):
-        parts.append(T["src_data"].format(train=r["dataset"]["n_train"], test=r["dataset"]["n_test"]))
-    return T["src"].format(name=r["experiment"], details=T["src_sep"].join(parts),
-                           quick=T["src_quick"] if r.get("quick") else "")
+    if r.dataset:
+        parts.append(T["src_data"].format(train=r.dataset.n_train, test=r.dataset.n_test))
+    return T["src"].format(name=r.experiment, details=T["src_sep"].join(parts),
+                           quick=T["src_quick"] if r.quick else "")

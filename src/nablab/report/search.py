@@ -75,26 +75,26 @@ def lr_top(space: list[str]) -> float:
 
 def numbers(run: Run, top: int = 10, lang: str = "en") -> dict:
     """The numbers of the paragraph, from results.json."""
-    r = run.results
-    done = sorted((t for t in r["trials"] if t["state"] == "complete"), key=lambda t: -t["value"])
-    best, lr, lam = r["best"], "optimizer.lr", "train.lam"
+    r = run.numbers
+    done = sorted((t for t in r.trials if t["state"] == "complete"), key=lambda t: -t["value"])
+    best, lr, lam = r.best, "optimizer.lr", "train.lam"
     head = done[:top]
     slow = [t["value"] for t in done if t["params"][lr] < 1e-4]
-    return {"trials": len(r["trials"]), "iters": r["iters"], "n_train": r["n_train"], "n_val": r["n_val"],
-            **r["counts"], "best": best["number"], "val": best["value"], "test": best["test_acc"],
+    return {"trials": len(r.trials), "iters": r.iters, "n_train": r.n_train, "n_val": r.n_val,
+            **r.counts, "best": best["number"], "val": best["value"], "test": best["test_acc"],
             "lr": best["params"][lr], "lam": best["params"][lam], "top": len(head),
             "lr_lo": min(t["params"][lr] for t in head), "lr_hi": max(t["params"][lr] for t in head),
             "lam_lo": min(t["params"][lam] for t in head), "lam_hi": max(t["params"][lam] for t in head),
             "slow": max(slow) if slow else float("nan"),
-            "spread": round((head[0]["value"] - head[-1]["value"]) * r["n_val"]),
-            "edge": TEXT[lang]["edge"].format(hi=lr_top(r["space"]))
-            if min(t["params"][lr] for t in head) > lr_top(r["space"]) / 2 else "",
-            "imp_lr": (r.get("importance") or {}).get(lr, float("nan")),
-            "imp_lam": (r.get("importance") or {}).get(lam, float("nan"))}
+            "spread": round((head[0]["value"] - head[-1]["value"]) * r.n_val),
+            "edge": TEXT[lang]["edge"].format(hi=lr_top(r.space))
+            if min(t["params"][lr] for t in head) > lr_top(r.space) / 2 else "",
+            "imp_lr": (r.importance or {}).get(lr, float("nan")),
+            "imp_lam": (r.importance or {}).get(lam, float("nan"))}
 
 
 def blocks(lang: str, T: dict, runs: dict[str, Run]) -> list:
     run, S = runs[NAME], TEXT[lang]
-    text = S["text"].format(**numbers(run, lang=lang)) if run.results.get("best") else S["none"].format(**run.results["counts"])
+    text = S["text"].format(**numbers(run, lang=lang)) if run.numbers.best else S["none"].format(**run.numbers.counts)
     return [Heading(3, S["h"]), Items(S["points"]), Paragraph(text),
             Figure(run.figure("best_curves"), S["curves"]), Figure(run.figure("metric_vs_params"), S["params"])]

@@ -59,6 +59,6 @@ def blocks(lang: str, runs: dict) -> list:
     out = [Heading(3, S["h"]), Paragraph(S["intro"])]
     for title, build, run, key in MODELS:
         table = rows(build(rng=np.random.default_rng(0)))
-        table[-1][0] = f"**{title}** " + S["total"].format(run=runs[run].variant(key)["parameters"])
+        table[-1][0] = f"**{title}** " + S["total"].format(run=runs[run].variant(key).parameters)
         out += [Paragraph(f"**{title}**"), Table(S["header"], table)]
     return out

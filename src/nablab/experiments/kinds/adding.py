@@ -21,7 +21,7 @@ from ...rundir import folder_name
 from ...train import History, TrainingDiverged, fit
 from ..builders import recurrent
 from ..spec import CellSpec, check_cells, finite
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import Kind
 

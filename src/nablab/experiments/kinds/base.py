@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...rundir import RunDir
-from ..validate import SET, build, deep_merge, nested
+from ...validate import SET, build, deep_merge, nested
 
 
 class Kind:

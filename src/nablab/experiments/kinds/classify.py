@@ -20,7 +20,7 @@ from ..builders import build
 from ..classify_figures import accuracy_figure, comparison_figure, panels_figure, probe_figures
 from ..datasets import data_for
 from ..spec import RunSpec
-from ..validate import SET, build as build_spec, deep_merge, nested
+from ...validate import SET, build as build_spec, deep_merge, nested
 from ...checks import refuse
 from .base import Kind
 
@@ -73,6 +73,15 @@ def optimizer_settings(name: str) -> list[str]:
 def number(x) -> float | None:
     """A float for JSON, or None where training diverged (JSON has no NaN)."""
     return float(x) if np.isfinite(x) else None
+
+
+def first_grad_norms(h: History) -> dict:
+    """‖∂L/∂W‖ of each layer (input first) at seed 0's first probed iteration, when it was probed."""
+    norms = [r for r in h.probes if r["probe"] == "grad_norms"]
+    if not norms:
+        return {}
+    it = norms[0]["iteration"]
+    return {"grad_norms_start": {"iteration": it, "norms": [r["norm"] for r in norms if r["iteration"] == it]}}
 
 
 class Classify(Kind):
@@ -173,12 +182,14 @@ class Classify(Kind):
         return {"label": run.label, "key": run.key, "course": run.course,
                 "versus_course": versus_course(test, test_std, run.course), "note": run.note,
                 "test_acc": test, "test_acc_std": test_std, "train_acc": train, "train_acc_std": train_std,
+                "test_acc_seeds": [number(f["test_acc"]) for f in finals],
                 "final_loss": number(np.mean([np.mean(h.losses[-tail:]) for h in hs])),
                 "diverged_at": [h.info.get("diverged_at") for h in hs if h.status == "diverged"],
                 "seeds": len(hs), "iters": run.train.iters, "parameters": hs[0].info.get("parameters"),
                 "eval_test_samples": run.train.eval_test_samples,
+                "n_train": run.data.n_train, "n_test": run.data.n_test,        # the variant's own subset (None: all)
                 "wall_time_s": float(np.mean([f["time_s"] for f in finals])), "at": curve,
-                **({"panel": run.panel} if run.panel else {})}
+                **({"panel": run.panel} if run.panel else {}), **first_grad_norms(hs[0])}
 
     # -- summary.md and figures ------------------------------------------------------------
     def summary(self, results):

@@ -12,7 +12,7 @@ import numpy as np
 from ...document import Table
 from ...im2col import im2col, im2col_book, im2col_naive
 from ...plotting import pyplot, save
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import SingleRun
 

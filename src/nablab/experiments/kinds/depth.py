@@ -17,7 +17,7 @@ from ...plotting import grid, save
 from ...train import accuracy, fit
 from ..datasets import data_for
 from ..spec import DataSpec, check_nets, finite
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import SingleRun
 

@@ -10,7 +10,7 @@ import numpy as np
 from ...document import Paragraph
 from ...im2col import col2im, im2col
 from ...plotting import pyplot, save
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import SingleRun
 

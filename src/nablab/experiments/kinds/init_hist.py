@@ -16,7 +16,7 @@ from ...layers import activation
 from ...plotting import histogram, pyplot, save
 from ...train.probes import histogram as counts_of
 from ..spec import check_nets
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import SingleRun
 

@@ -15,7 +15,7 @@ from ...document import Table
 from ...errors import NablabError
 from ...layers import LSTM
 from ...plotting import grid, save
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import SingleRun
 

@@ -12,7 +12,7 @@ from ...parameter import Parameter
 from ...plotting import grid, save
 from ...errors import ConfigError
 from ..spec import OptimizerSpec, finite
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import SingleRun
 

@@ -17,7 +17,7 @@ from ...layers import ACTIVATIONS, Linear, MeanSquaredError, ReLU, Sequential, a
 from ...plotting import pyplot, save
 from ...train import train_step
 from ..spec import finite
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import SingleRun
 

@@ -15,7 +15,7 @@ from ...errors import ConfigError
 from ...plotting import save
 from ..sweep.figures import best_curves, keys_of, metric_vs_params, summary_rows
 from ..sweep.trial import METRICS
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from ..backends import Here
 from .base import SingleRun

@@ -18,7 +18,7 @@ from ...optim import clip_grad_norm
 from ...plotting import grid, save
 from ..builders import recurrent
 from ..spec import CellSpec, check_cells, finite
-from ..validate import at
+from ...validate import at
 from ...checks import require
 from .base import SingleRun
 

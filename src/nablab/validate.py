@@ -15,8 +15,8 @@ import dataclasses
 import types
 import typing
 
-from ..checks import fail, refuse
-from ..errors import ConfigError
+from .checks import fail, refuse
+from .errors import ConfigError
 
 SET = "--set"                       # the place name of command-line overrides
 
@@ -55,7 +55,12 @@ def convert(tp, value, where: str):
     """``value`` as type ``tp``, or ConfigError."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        for option in typing.get_args(tp):
+        options = [t for t in typing.get_args(tp) if t is not type(None)]
+        if value is None and len(options) < len(typing.get_args(tp)):
+            return None
+        if len(options) == 1:                  # X | None: X's own message (a field inside a table)
+            return convert(options[0], value, where)
+        for option in options:
             try:
                 return convert(option, value, where)
             except ConfigError:
@@ -74,6 +79,8 @@ def convert(tp, value, where: str):
         if len(value) != len(args):
             refuse(where, f"must have {len(args)} items; got {value!r}")
         return tuple(convert(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value)))
+    if tp is typing.Any:                    # deep numeric data (nested lists) kept as JSON gave it
+        return value
     if dataclasses.is_dataclass(tp):
         return build(tp, value, where)
     if tp is bool:
