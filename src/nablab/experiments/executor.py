@@ -12,9 +12,11 @@ resumable (``nablab run --resume`` runs the failed task again).
 
 from __future__ import annotations
 
+import time
+
 from ..rundir import RunDir
 from . import kinds
-from .backends import Dask, Here, drain, open_backend
+from .backends import Dask, Here, drain, guarded, open_backend
 from .registry import to_json
 from .tasks import pending, remote_task, task_inputs, timed_task, unpack
 
@@ -55,12 +57,18 @@ class Tally:
                              self.seconds[i])
 
 
+def in_process(tally: Tally, i: int) -> bool:
+    return kinds.get(tally.items[i][0].kind).in_process
+
+
 def work(tally: Tally, backend, progress: bool):
     """(key, fn, args) for each outstanding task, costliest first; none after a task was
     interrupted (Ctrl-C reached a training in this process: everything stops)."""
     for i, task in tally.order():
         if tally.interrupted():
             return
+        if in_process(tally, i):                 # run_in_process, after the drain
+            continue
         spec, run = tally.items[i]
         if isinstance(backend, Dask):            # the worker does not see the run directory
             yield (i, task), remote_task, (to_json(spec), task, task_inputs(run, task))
@@ -89,6 +97,18 @@ def record(tally: Tally, i: int, task, outcome) -> None:
     tally.record(i, task, status, took)
 
 
+def run_in_process(tally: Tally, i: int, task, backend, progress: bool) -> None:
+    """A task that drives the backend itself (a sweep: trials on the pool or the cluster), run
+    here; its error is recorded as any task's."""
+    spec, run = tally.items[i]
+
+    def timed():
+        start = time.perf_counter()
+        status = kinds.get(spec.kind).run_task(spec, task, run, progress=progress, backend=backend)
+        return task, status, time.perf_counter() - start
+    record(tally, i, task, guarded(timed))
+
+
 def execute(items: list[tuple[object, RunDir]], jobs: int, on_done, log, progress: bool = False,
             where: str | None = None) -> None:
     """Run the items' pending tasks: here (``jobs`` 1, or only one task), in a pool of ``jobs``
@@ -96,11 +116,15 @@ def execute(items: list[tuple[object, RunDir]], jobs: int, on_done, log, progres
     scheduler's address). Ctrl-C: running tasks stop at their next step (checkpointed), every
     unfinished item is reported interrupted, and the KeyboardInterrupt is raised again."""
     tally = Tally(items, on_done, log)
-    if where is None and sum(len(todo) for todo in tally.outstanding.values()) <= 1:
+    here = [(i, t) for i, t in tally.order() if in_process(tally, i)]
+    if where is None and sum(len(todo) for todo in tally.outstanding.values()) <= 1 and not here:
         jobs = 1
     with open_backend(where, jobs) as backend:
         try:
             drain(backend, work(tally, backend, progress), lambda key, outcome: record(tally, *key, outcome))
+            for i, task in here:
+                if not tally.interrupted():
+                    run_in_process(tally, i, task, backend, progress)
             if tally.interrupted():          # Ctrl-C reached a training in this process
                 tally.interrupt_rest()
         except KeyboardInterrupt:

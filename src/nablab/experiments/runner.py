@@ -92,13 +92,15 @@ def create(spec: ExperimentSpec, out: str | Path, *, quick: bool = False, comman
 
 
 def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = False,
-        command: str = "", overrides=(), log=print, where: str | None = None) -> dict:
-    """Create a run directory for ``spec`` at ``out`` and run it; return results.json's dict."""
+        command: str = "", overrides=(), log=print, where: str | None = None, session=None) -> dict:
+    """Create a run directory for ``spec`` at ``out`` and run it; return results.json's dict.
+    ``session``: the spec this session runs, where it differs from the one recorded (a sweep on a
+    shared study runs its own count of trials)."""
     kinds.get(spec.kind).check(spec)              # before the directory exists
     with RunDir(out).owned(command) as run_dir:
         create(spec, out, quick=quick, command=command, overrides=overrides)
         log(f"{spec.name}: {spec.title} → {run_dir.path}")
-        execute_and_finish([(spec, run_dir)], jobs, log, where)
+        execute_and_finish([(session or spec, run_dir)], jobs, log, where)
         return run_dir.results()
 
 
@@ -131,11 +133,14 @@ def check_finished(run_dir: RunDir) -> RunDir:
     return run_dir
 
 
-def resume(out: str | Path, *, jobs: int = 1, log=print, where: str | None = None) -> dict:
-    """Continue a stopped run: only the tasks that are not done run."""
+def resume(out: str | Path, *, jobs: int = 1, log=print, where: str | None = None, session=None,
+           command: str = "") -> dict:
+    """Continue a stopped run: only the tasks that are not done run. ``session(spec)``: the spec this
+    session runs instead of the recorded one (a sweep's more trials)."""
     run_dir = RunDir(out)
     spec = load_spec(run_dir)
-    with run_dir.owned(f"nablab run --resume {run_dir.path}"):
+    spec = session(spec) if session else spec
+    with run_dir.owned(command or f"nablab run --resume {run_dir.path}"):
         log(f"{spec.name}: resuming {run_dir.path}")
         execute_and_finish([(spec, run_dir)], jobs, log, where)
         return run_dir.results()

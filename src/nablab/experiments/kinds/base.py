@@ -31,6 +31,7 @@ class Kind:
     Params: type | None = None
     quick: dict = {}
     tables: tuple[str, ...] = ("params",)       # the TOML tables besides [experiment]
+    in_process: bool = False    # its task runs in this process and is given the backend (a sweep's trials)
 
     def resolve(self, doc: dict, where: str, sets: list, quick: bool):
         """The parameters from the TOML document, ``--quick`` and ``--set`` overrides."""

@@ -38,6 +38,8 @@ class SweepParams:
     quick: bool = False                  # the base experiment with --quick
     quick_trials: int = 8                # --quick: this many trials ...
     quick_sets: tuple[str, ...] = ()     # ... and these --set items after ``sets``
+    more_trials: int | None = None       # this session only: run this many more trials, whatever the study
+                                         # holds (`nablab sweep --resume --trials N`, a shared --storage run)
 
     def check(self, where):
         require(bool(self.base), at(where, "base"), "a classify experiment's name", self.base)
@@ -46,6 +48,7 @@ class SweepParams:
         require(self.sampler in ("tpe", "random", "grid"), at(where, "sampler"), "tpe, random or grid", self.sampler)
         require(self.metric in METRICS, at(where, "metric"), f"one of {sorted(METRICS)}", self.metric)
         require(0 < self.val_fraction < 1, at(where, "val_fraction"), "between 0 and 1", self.val_fraction)
+        require(self.more_trials is None or self.more_trials >= 1, at(where, "more_trials"), ">= 1", self.more_trials)
 
 
 class Sweep(SingleRun):
@@ -82,10 +85,16 @@ class Sweep(SingleRun):
         if spec.params.sampler == "grid":
             grid_size(dists)
 
-    def run_task(self, spec, task, run, progress=False):
+    in_process = True             # asks Optuna for trials here and runs them on the backend
+
+    def run_task(self, spec, task, run, progress=False, backend=None):
         from ..sweep.results import run_sweep
-        run_sweep(spec, run, Here(), print if progress else (lambda *a: None))
+        run_sweep(spec, run, backend or Here(), print if progress else (lambda *a: None),
+                  more=spec.params.more_trials)
         return "finished"
+
+    def done(self, spec, task, run):
+        return super().done(spec, task, run) and spec.params.more_trials is None
 
     def figures(self, results, run):
         return [save(metric_vs_params(results), run.figures_dir, "metric_vs_params"),

@@ -16,12 +16,9 @@ import dataclasses
 import time
 
 from ...errors import ConfigError
-from ...rundir import RunDir
 from .. import kinds
-from ..backends import open_backend
 from ..registry import from_dict, resolve
-from ..runner import RunInterrupted, create, finish, load_spec
-from .results import run_sweep
+from ..runner import resume, run
 
 FLAGS = ("trials", "sampler", "metric", "storage", "variant")
 
@@ -56,28 +53,27 @@ def sweep_spec(args):
     return spec
 
 
+def more_trials(n: int | None):
+    """The spec of a session that runs ``n`` more trials (None: the trials the spec still lacks)."""
+    def session(spec):
+        if spec.kind != "sweep":
+            raise ConfigError(f"holds a {spec.kind} run; nablab sweep --resume continues sweeps")
+        return dataclasses.replace(spec, params=dataclasses.replace(spec.params, more_trials=n)) if n else spec
+    return session
+
+
 def sweep(args, jobs: int, where: str | None, log) -> None:
-    """Create (or --resume) the sweep's run directory, run its trials, write its results."""
+    """A sweep through the runner, as any experiment: create (or --resume) its run directory, run
+    its one task here — it asks Optuna for trials and runs them on the backend — write its results."""
     command = "nablab " + " ".join(args.argv)
     if args.resume:
-        run_dir, more = RunDir(args.resume), args.trials
-        spec = load_spec(run_dir)
-        if spec.kind != "sweep":
-            raise ConfigError(f"{args.resume}: holds a {spec.kind} run; nablab sweep --resume continues sweeps")
-    else:
-        spec = sweep_spec(args)
-        more = spec.params.trials if spec.params.storage else None     # a shared study: trials of our own
-        run_dir = RunDir(args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}")
-    with run_dir.owned(command):
-        if not args.resume:
-            create(spec, run_dir.path, quick=args.quick, command=command, overrides=args.set)
-        start = time.perf_counter()
         try:
-            with open_backend(where, jobs) as backend:
-                run_sweep(spec, run_dir, backend, log, more=more)
-        except KeyboardInterrupt:
-            run_dir.add_session(time.perf_counter() - start, "interrupted")
-            raise RunInterrupted(f"interrupted; the finished trials are in the study. Continue with: "
-                                 f"nablab sweep --resume {run_dir.path}") from None
-        run_dir.add_session(time.perf_counter() - start, "finished")
-        finish(spec, run_dir, log)
+            resume(args.resume, jobs=jobs, log=log, where=where, session=more_trials(args.trials), command=command)
+        except ConfigError as e:
+            raise ConfigError(f"{args.resume}: {e}") if str(e).startswith("holds a") else e from None
+        return
+    spec = sweep_spec(args)
+    out = args.out or f"runs/{spec.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    shared = more_trials(spec.params.trials)(spec) if spec.params.storage else None   # trials of our own
+    run(spec, out, jobs=jobs, quick=args.quick, command=command, overrides=args.set, log=log, where=where,
+        session=shared)
