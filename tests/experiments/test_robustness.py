@@ -44,8 +44,9 @@ def finish(proc, timeout=300):
     return proc.returncode, out, err
 
 
-# long enough that the Ctrl-C after the first checkpoint (iteration 100) lands mid-run on both workers
-RUN = ["run", "overfitting", "--quick", "--seeds", "2", "--jobs", "2", "--set", "train.iters=800",
+# four tasks on two workers, long enough that the Ctrl-C after the first checkpoint (iteration 100)
+# lands mid-run on both
+RUN = ["run", "two-layer-net", "--quick", "--seeds", "4", "--jobs", "2", "--set", "train.iters=3000",
        "--set", "train.eval_every=100"]
 
 

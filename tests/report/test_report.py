@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nablab.cli import main
+from nablab.experiments import names
 from helpers import run_chromium
 from nablab.report.answers import all_checks
 
@@ -18,6 +19,26 @@ def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     assert main(["report", "--quick", "--out", str(out), "--jobs", "2"]) == 0
     return out
+
+
+@pytest.mark.parametrize("name", sorted(names()))
+def test_every_experiment_ran_quick_end_to_end(name, report):
+    """Each catalogue experiment, run --quick by `nablab report --quick` (the CLI): results, spec,
+    figures (PNG and SVG) named in summary.md, and for classify runs one history per variant."""
+    out = report / "runs-quick" / name
+    results = json.loads((out / "results.json").read_text())
+    assert results["experiment"] == name and results["quick"] is True
+    spec = json.loads((out / "spec.json").read_text())
+    assert spec["versions"]["numpy"] and spec["command"].startswith("nablab report")
+    figures = sorted((out / "figures").glob("*.png"))
+    assert figures and all(f.with_suffix(".svg").exists() for f in figures)
+    summary = (out / "summary.md").read_text()
+    assert all(f"figures/{f.name}" in summary for f in figures)
+    if results["kind"] == "classify":
+        assert results["dataset"]["source"]
+        for v in results["variants"]:
+            assert set(v) >= {"label", "test_acc", "train_acc", "final_loss", "test_acc_std", "test_acc_seeds"}
+        assert len(list((out / "history").glob("*/seed0.json"))) == len(results["variants"])
 
 
 def test_both_languages_are_written(report):
