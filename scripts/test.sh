@@ -9,4 +9,4 @@ scripts/setup.sh
 # linear algebra on one BLAS thread: two processes × two OpenBLAS threads on two cores made small
 # products up to 50× slower (a notebook's cell: 110 s, 2 s with one thread).
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} MKL_NUM_THREADS=${MKL_NUM_THREADS:-1}
-exec .venv/bin/python -m pytest -q -n "${NABLAB_TEST_WORKERS:-2}" --dist loadscope "$@"
+exec .venv/bin/python -m pytest -q -n "${NABLAB_TEST_WORKERS:-2}" --dist loadscope --durations=10 "$@"

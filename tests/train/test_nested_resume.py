@@ -28,7 +28,7 @@ nl.save(net, out + "/final.npz")
 open(out + "/losses.json", "w").write(json.dumps(h.losses))
 """
 
-ITERS = 12000
+ITERS = 6000
 
 
 def nested():
