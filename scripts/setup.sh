@@ -35,9 +35,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 echo "setup: installing nablab into .venv (pip install -e '.[test]')"
-# --no-compile: pip would byte-compile every installed module (torch's thousands: 95 s instead of 40 s
-# here); Python compiles the few that are imported, once, when they are first imported
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-compile -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
+# nablab itself is installed in place (editable): byte-compile it once too, since with
+# PYTHONDONTWRITEBYTECODE set (as on the build machines) every process would compile it again
+.venv/bin/python -m compileall -q src >/dev/null || true
 .venv/bin/python -c "import nablab, torch, optuna, distributed" # fail here, clearly, if the install did not work
 
 echo "setup: datasets"
