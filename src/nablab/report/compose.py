@@ -1,7 +1,8 @@
 """Compose the Day 2 report (a list of document blocks) from finished run directories.
 
-Every number comes from a run's results.json (or its histories, through RunDir); variants
-are found by their stable ``key`` from the catalogue, never by their display label.
+Every number comes from a run's results.json, read as typed records (nablab.results, through
+RunDir.typed_results); variants are found by their stable ``key`` from the catalogue, never by
+their display label.
 """
 
 from __future__ import annotations
