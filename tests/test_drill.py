@@ -267,3 +267,37 @@ def test_the_command_reads_stdin_and_quits_on_q(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Right!" in result.stdout and "Stopped (every answer so far is saved)" in result.stdout
     assert "1 / 1 right" in result.stdout
+
+
+HOSTILE = {
+    "an infinite loop": ("while True:\n    pass\n", "秒以内に終わりませんでした"),
+    "a 50 GB allocation": ("big = np.zeros(50 * 10**9 // 8)\n", "メモリの上限"),
+    "100 MB of prints": ("for _ in range(10**7):\n    print('x' * 10)\n", "出力が多すぎます"),
+    "sys.exit(0)": ("import sys\nsys.exit(0)\n", "プロセスを終了させました"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
+def test_a_hostile_file_ends_its_grading_with_a_message_and_never_touches_nablab(case, tmp_path):
+    """The learner's file runs in a child process with a time (here 5 s), memory and output limit:
+    each of these ends with its message (Japanese by default) within 20 s, and this process lives on."""
+    import time
+    from nablab.drill.isolated import grade_isolated
+    code, message = HOSTILE[case]
+    path = grade.write_skeleton("momentum", tmp_path / "momentum.py")
+    path.write_text(path.read_text().replace("import numpy as np\n", "import numpy as np\n" + code, 1))
+    start = time.monotonic()
+    passed, lines = grade_isolated(path, seconds=5)
+    assert not passed and len(lines) == 1 and message in lines[0] and str(path) in lines[0], lines
+    assert time.monotonic() - start < 20
+
+
+def test_a_correct_file_still_passes_in_the_child_and_messages_follow_the_language(tmp_path):
+    from nablab.drill.isolated import grade_isolated
+    path = grade.write_skeleton("im2col", tmp_path / "im2col.py")
+    header = path.read_text().split("# exercise:")[0]
+    path.write_text(f"{header}# exercise: im2col\nfrom nablab.im2col import im2col\n")
+    assert grade_isolated(path, lang="en")[0]
+    path.write_text(f"{header}# exercise: im2col\nwhile True:\n    pass\n")
+    passed, lines = grade_isolated(path, lang="en", seconds=3)
+    assert not passed and "did not finish within 3 s" in lines[0]

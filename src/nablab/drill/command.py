@@ -20,7 +20,7 @@ def drill(args) -> int:
         print(f"wrote {path}; fill it in, then: nablab drill --grade {path}")
         return 0
     if args.grade:
-        passed, lines = grade.grade(args.grade)
+        passed, lines = grade.grade(args.grade, args.lang)
         print("\n".join(lines))
         print("passed" if passed else "not yet: see the lines marked FAIL")
         return 0 if passed else 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import ConfigError, DataError
 from . import proofs
 from .bank import prove_code
+from .isolated import grade_isolated
 
 OPT = {"lr": 0.1}
 
@@ -118,19 +119,31 @@ def write_skeleton(name: str, path: str | Path | None = None) -> Path:
     return path
 
 
-def grade(path: str | Path) -> tuple[bool, list[str]]:
-    """(passed, lines to print) for a learner's file; the exercise is named in its header."""
+def grade(path: str | Path, lang: str = "ja") -> tuple[bool, list[str]]:
+    """(passed, lines to print) for a learner's file; the exercise is named in its header. The file
+    runs in a child process with a time, memory and output limit (isolated.py), never here."""
     path = Path(path)
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise DataError(f"drill --grade: cannot read {path} ({e})") from None
+    exercise(source, path)
+    return grade_isolated(path, lang=lang)
+
+
+def exercise(source: str, path) -> str:
     name = next((line.split(":", 1)[1].strip() for line in source.splitlines()
                  if line.startswith("# exercise:")), None)
     if name not in TASKS:
         raise DataError(f"drill --grade: {path} names no exercise (a '# exercise: NAME' line from "
                         f"`nablab drill --code NAME`; one of {sorted(TASKS)})")
-    task, lines, passed = TASKS[name], [], True
+    return name
+
+
+def grade_source(source: str, path) -> tuple[bool, list[str]]:
+    """The grading itself, in the child process: every check of the file's exercise, and the known
+    mistake it behaves like where one fails."""
+    task, lines, passed = TASKS[exercise(source, path)], [], True
     for check in task.checks:
         result = prove_code(source, check, str(path))
         passed &= result.ok
