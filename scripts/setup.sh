@@ -35,10 +35,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 echo "setup: installing nablab into .venv (pip install -e '.[test]')"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
-# nablab itself is installed in place (editable): byte-compile it once too, since with
-# PYTHONDONTWRITEBYTECODE set (as on the build machines) every process would compile it again
-.venv/bin/python -m compileall -q src >/dev/null || true
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-compile -e ".[test]" 2>&1 | grep -v '^WARNING: Location' || true
+# Byte-compile what was installed, and nablab's own (editable) sources, on every core at once (pip
+# compiles on one: 95 s in all, 83 s this way). Needed: with PYTHONDONTWRITEBYTECODE set, as on the
+# build machines, nothing is compiled on import, so every test process would compile torch again.
+.venv/bin/python -m compileall -q -j 0 .venv/lib/python3*/site-packages src >/dev/null 2>&1 || true
 .venv/bin/python -c "import nablab, torch, optuna, distributed" # fail here, clearly, if the install did not work
 
 echo "setup: datasets"
