@@ -101,8 +101,8 @@ class Layer:
 
     def leaves(self) -> list["Layer"]:
         """The layers that compute, in the order they were assigned (containers left out)."""
-        return [m for m in self.modules() if not any(True for _ in m.named_children())
-                and not isinstance(m, Sequential)]
+        return [m for m in self.modules()
+                if next(m.named_children(), None) is None and not isinstance(m, Sequential)]
 
     # -- parameters and state --------------------------------------------------
     def own_parameters(self) -> list[Parameter]:
