@@ -17,11 +17,12 @@ from .layers import (GRU, LSTM, RNN, AvgPool2d, BatchNorm, Conv2d, Dropout, Flat
 from .parameter import Buffer, Parameter
 from .version import __version__
 from .saving import load, save
+from .checker import check
 
 __all__ = [
     "AvgPool2d", "Conv2d", "GlobalAvgPool2d", "MaxPool2d", "im2col", "GRU", "LSTM", "LastStep", "RNN", "Reshape",
     "BatchNorm", "Buffer", "ConfigError", "DataError", "Dropout", "Flatten", "Layer", "LeakyReLU",
     "Linear", "Loss", "MeanSquaredError", "NablabError", "Parameter", "ReLU", "Sequential",
     "ShapeError", "Sigmoid", "SoftmaxCrossEntropy", "StateError", "Tanh", "data", "functional", "init",
-    "load", "models", "__version__", "optim", "save", "testing", "train", "fit", "History", "TrainingDiverged",
+    "load", "models", "__version__", "optim", "save", "testing", "train", "fit", "History", "TrainingDiverged", "check",
 ]

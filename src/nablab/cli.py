@@ -14,6 +14,8 @@
     nablab data info NAME [--show grid.png]
     nablab drill [--section S] [--n N] [--lang ja|en] [--seed K] [--answers a,c,b...]
     nablab drill --list | --check-bank | --export FILE.html | --code NAME | --grade FILE
+    nablab check FILE.py [--only NAME]... [--lang ja|en]
+    nablab check --list | --template NAME [--out FILE.py]
 
 Each subcommand's parser names its function (``set_defaults(func=...)``); main() calls it.
 """
@@ -145,6 +147,45 @@ def data_info(args) -> None:
         print(f"  wrote {save_grid(ds, args.show)}")
 
 
+def add_drill_parser(sub) -> None:
+    drill = sub.add_parser("drill", help="E-qualification drills whose answers are proven by running them")
+    drill.add_argument("--section", help="only this section (flow, 1, 2, 3, 4, 5)")
+    drill.add_argument("--n", type=int, help="at most N questions")
+    drill.add_argument("--lang", choices=("ja", "en"), default="ja")
+    drill.add_argument("--seed", type=int, help="the order within each group (missed, new, right)")
+    drill.add_argument("--answers", metavar="a,c,b", help="answer in order without asking (scripts, tests)")
+    drill.add_argument("--list", action="store_true", help="id, section, kind, title of every question")
+    drill.add_argument("--check-bank", action="store_true", help="prove every answer; non-zero if one fails")
+    drill.add_argument("--export", metavar="FILE.html", help="a printable practice sheet")
+    drill.add_argument("--code", metavar="NAME", help="write an exercise skeleton to fill in: momentum, adagrad, "
+                       "dropout, batchnorm-backward, im2col, or any component of `nablab check --list`")
+    drill.add_argument("--grade", metavar="FILE", help="grade a filled-in exercise (= nablab check FILE)")
+    drill.set_defaults(func=drill_command)
+
+
+def add_check_parser(sub) -> None:
+    check = sub.add_parser("check", help="check your own implementation of the course's code (Affine, "
+                           "BatchNormalization, Adam, im2col, ...) and name the mistake",
+                           description="Checks each course component FILE.py defines against nablab's verified "
+                                       "implementation, in a child process with time and memory limits. "
+                                       "Components: numerical_gradient, Affine, Relu, Sigmoid, SoftmaxWithLoss, "
+                                       "BatchNormalization, Dropout, l2_gradient, l1_gradient, SGD, Momentum, "
+                                       "Nesterov, AdaGrad, RMSprop, Adam, im2col, col2im, Convolution, Pooling, "
+                                       "TwoLayerNet, MultiLayerNet (nablab check --list).")
+    check.add_argument("file", nargs="?", metavar="FILE.py", help="your code, with the course's names")
+    check.add_argument("--only", action="append", metavar="NAME", help="check only this component (repeatable)")
+    check.add_argument("--lang", choices=("ja", "en"), default="ja", help="the language of the diagnosis")
+    check.add_argument("--list", action="store_true", help="every component, the names looked for, its known mistakes")
+    check.add_argument("--template", metavar="NAME", help="print the course's skeleton of one component")
+    check.add_argument("--out", metavar="FILE.py", help="with --template: write the skeleton to this file")
+    check.set_defaults(func=check_command)
+
+
+def check_command(args) -> int:
+    from .checker.command import check_command as run
+    return run(args)
+
+
 def drill_command(args) -> int:
     from .drill.command import drill
     return drill(args)
@@ -204,18 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_executor(report)
     report.set_defaults(func=report_command)
     add_sweep_parser(sub)
-    drill = sub.add_parser("drill", help="E-qualification drills whose answers are proven by running them")
-    drill.add_argument("--section", help="only this section (flow, 1, 2, 3, 4, 5)")
-    drill.add_argument("--n", type=int, help="at most N questions")
-    drill.add_argument("--lang", choices=("ja", "en"), default="ja")
-    drill.add_argument("--seed", type=int, help="the order within each group (missed, new, right)")
-    drill.add_argument("--answers", metavar="a,c,b", help="answer in order without asking (scripts, tests)")
-    drill.add_argument("--list", action="store_true", help="id, section, kind, title of every question")
-    drill.add_argument("--check-bank", action="store_true", help="prove every answer; non-zero if one fails")
-    drill.add_argument("--export", metavar="FILE.html", help="a printable practice sheet")
-    drill.add_argument("--code", metavar="NAME", help="write an exercise skeleton to fill in")
-    drill.add_argument("--grade", metavar="FILE", help="grade a filled-in exercise")
-    drill.set_defaults(func=drill_command)
+    add_drill_parser(sub)
+    add_check_parser(sub)
     data = sub.add_parser("data", help="datasets: list, fetch, info")
     dsub = data.add_subparsers(dest="action", required=True)
     dsub.add_parser("list", help="each dataset, whether it is available here, and from where"

@@ -6,5 +6,5 @@ proofs.py      what "proven" means: a code blank is filled with each choice and 
                nablab's own layer, optimizer or formula; a numeric answer is computed by nablab
 quiz.py        `nablab drill`: the terminal quiz, --answers, --list, progress (missed first)
 export.py      `nablab drill --export sheet.html`: a printable practice sheet
-grade.py       `nablab drill --code NAME` / `--grade FILE`: write it yourself, graded by the same checks
+grade.py       `nablab drill --code NAME` / `--grade FILE`: write it yourself, checked by `nablab check`
 """
