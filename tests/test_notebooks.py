@@ -91,3 +91,41 @@ def test_a_jupyter_server_lists_the_notebooks(tmp_path):
             server.wait(timeout=30)
         log.close()
     assert server.returncode is not None
+
+
+LESSONS = ["1_3_online_sgd", "2_1_two_layer_net", "2_2_2_vanishing_gradient", "2_3_batch_normalization",
+           "2_4_optimizers", "2_5_overfitting", "2_6_simple_convnet", "2_7_double_convnet", "2_8_deep_convnet",
+           "4_im2col"]
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_a_lesson_shows_the_courses_code_as_nablab_checks_it(stem):
+    """The course's shape: the course's own definitions (cells tagged "course", word for word the
+    definitions nl.check's catalogue is built on), checked by nl.check, and a 試してみよう cell where
+    a changed line is caught and named."""
+    import ast
+    from nablab.checker import catalogue
+    source = catalogue.course_source()
+    spans, lines = catalogue.spans(source), source.splitlines()
+    nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    course = [c for c in nb.cells if "course" in c.metadata.get("tags", [])]
+    assert course, f"{stem}: no cell tagged 'course'"
+    for cell in course:
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                shown = "\n".join(cell.source.splitlines()[node.lineno - 1:node.end_lineno])
+                first, last = spans[node.name]
+                assert shown == "\n".join(lines[first - 1:last]), f"{stem}: {node.name} differs from nablab.checker.course"
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert any("nl.check(" in s and "assert report.passed" in s for s in code), f"{stem}: no nl.check of the course code"
+    assert any(s.startswith("# 試してみよう") and "report.mistakes() ==" in s for s in code), stem
+
+
+def test_every_notebook_has_its_own_try_it():
+    tries = {}
+    for name in NAMES:
+        nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+        tries[name] = [c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## 試してみよう")]
+        assert tries[name], f"{name}: no 試してみよう"
+    texts = [t for ts in tries.values() for t in ts]
+    assert len(texts) == len(set(texts)), "two notebooks share a 試してみよう"

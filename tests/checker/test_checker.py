@@ -327,3 +327,5 @@ def test_nl_check_sends_a_notebooks_classes_by_value():
     assert report.results["Adam"].ok
     assert report.results["SGD"].mistake.id == "sgd-ascent"
     assert nl.check(ns).results.keys() == {"Adam", "SGD"}           # globals() works too
+    renamed = nl.check(Momentum=ns["Adam"])                          # checked under the course's name
+    assert renamed.results.keys() == {"Momentum"} and not renamed.passed

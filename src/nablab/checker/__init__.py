@@ -13,6 +13,7 @@ Japanese by default (messages.py).
 from __future__ import annotations
 
 import inspect
+import linecache
 import pickle
 import sys
 import tempfile
@@ -79,43 +80,29 @@ def _run(report: Report, source: dict, found, spans, only, seconds) -> Report:
     return report
 
 
-def check(*objects, only=None, lang: str = "ja", seconds: int = sandbox.SECONDS) -> Report:
-    """``nl.check``: check classes and functions (``nl.check(Affine, Relu)``), a dict of them
-    (``nl.check(globals())``), a module or a file path. Defined in a notebook, they are sent by value
-    (cloudpickle) to a child process; nothing of them runs in this one."""
-    if len(objects) == 1 and isinstance(objects[0], (str, Path)):
+def check(*objects, only=None, lang: str = "ja", seconds: int = sandbox.SECONDS, **named) -> Report:
+    """``nl.check``: check classes and functions (``nl.check(Affine, Relu)``), one under the course's name
+    (``nl.check(Momentum=MyMomentum)``), a dict of them (``nl.check(globals())``), a module or a file
+    path. Defined in a notebook, they are sent by value (cloudpickle) to a child process; nothing of
+    them runs in this one."""
+    if len(objects) == 1 and not named and isinstance(objects[0], (str, Path)):
         return check_file(objects[0], only=only, lang=lang, seconds=seconds)
-    if len(objects) == 1 and isinstance(objects[0], types.ModuleType):
+    if len(objects) == 1 and not named and isinstance(objects[0], types.ModuleType):
         module = objects[0]
         if getattr(module, "__file__", None):
             return check_file(module.__file__, only=only, lang=lang, seconds=seconds)
         objects = (vars(module),)
-    pool: dict = {}
-    for obj in objects:
-        if isinstance(obj, dict):
-            pool.update({k: v for k, v in obj.items() if inspect.isclass(v) or inspect.isfunction(v)})
-        elif inspect.isclass(obj) or inspect.isfunction(obj):
-            pool[obj.__name__] = obj
-        else:
-            raise ConfigError(f"check: expected classes, functions, a dict such as globals(), a module or a "
-                              f"file path; got {type(obj).__name__}")
+    pool = _pool(objects, named)
     found = finder.found({name: (0, 0) for name, obj in pool.items() if _learners(obj)})
     files = {getattr(sys.modules.get(pool[d.name].__module__), "__file__", None) for d in found}
-    if len(files) == 1 and None not in files and all(pool[d.name].__module__ != "__main__" for d in found):
+    if not named and len(files) == 1 and None not in files and all(pool[d.name].__module__ != "__main__"
+                                                                   for d in found):
         names = [d.component.name for d in found]            # defined in a file: check that file
         return check_file(files.pop(), only=[n for n in names if not only or n in _only(only)], lang=lang,
                           seconds=seconds)
-    objs, spans, lines = {}, {}, []
-    for d in found:
-        obj = pool[d.name]
-        objs[d.name] = obj
-        try:
-            code, first = inspect.getsourcelines(obj)
-        except (OSError, TypeError):
-            continue
-        spans[d.name] = (len(lines) + 1, len(lines) + len(code), None)
-        lines += [line.rstrip("\n") for line in code]
-    spans = {k: (a, b, lines) for k, (a, b, _) in spans.items()}
+    objs = {d.name: pool[d.name] for d in found}
+    cell, lines = _cell_of(objs.values())
+    spans = {name: (1, len(lines), lines) for name in objs} if lines else {}
     report = Report("<notebook>", lang=lang, lines_of_file=lines, seconds=seconds)
     import cloudpickle
     with tempfile.TemporaryDirectory(prefix="nablab-check-") as tmp:
@@ -125,7 +112,39 @@ def check(*objects, only=None, lang: str = "ja", seconds: int = sandbox.SECONDS)
         except (pickle.PicklingError, TypeError, AttributeError) as e:
             raise ConfigError(f"check: cannot send {', '.join(objs)} to the child process ({e}); "
                               f"save them in a .py file and run nl.check('file.py')") from None
-        return _run(report, {"pickle": str(blob)}, found, spans, only, seconds)
+        return _run(report, {"pickle": str(blob), "file": cell}, found, spans, only, seconds)
+
+
+def _pool(objects, named) -> dict:
+    pool: dict = {}
+    for obj in [*objects, *named.values()]:
+        if not (isinstance(obj, dict) or inspect.isclass(obj) or inspect.isfunction(obj)):
+            raise ConfigError(f"check: expected classes, functions, a dict such as globals(), a module or a "
+                              f"file path; got {type(obj).__name__}")
+    for obj in objects:
+        if isinstance(obj, dict):
+            pool.update({k: v for k, v in obj.items() if inspect.isclass(v) or inspect.isfunction(v)})
+        else:
+            pool[obj.__name__] = obj
+    for name, obj in named.items():
+        if find(name) is None:
+            raise ConfigError(f"check: {name}= is not a course component; expected one of "
+                              f"{', '.join(c.name for c in COMPONENTS)}")
+        pool[find(name).name] = obj
+    return pool
+
+
+def _cell_of(objs) -> tuple[str | None, list[str]]:
+    """The file (a notebook cell's, in Jupyter) that defines the objects, and its lines — for the
+    line a mistake or an error points at. (None, []) when they come from different places."""
+    files = set()
+    for obj in objs:
+        funcs = [obj] if inspect.isfunction(obj) else [f for f in vars(obj).values() if inspect.isfunction(f)]
+        files |= {f.__code__.co_filename for f in funcs}
+    if len(files) != 1:
+        return None, []
+    name = files.pop()
+    return name, [line.rstrip("\n") for line in linecache.getlines(name)]
 
 
 def _learners(obj) -> bool:
