@@ -24,7 +24,15 @@ from .base import Layer, check_dy
 def sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """σ(a) = 1 / (1 + e^{−a}), written into ``out`` when given (the gates are the hot loop of an
     LSTM: no new arrays). For a very negative, e^{−a} overflows to inf and σ = 1/inf = 0 exactly,
-    so the overflow is silenced, not an error. Keeps the dtype."""
+    so the overflow is silenced, not an error. Keeps the dtype.
+
+    A non-contiguous ``out`` is filled from a contiguous result: NumPy 2.4's float32 ``exp`` written
+    in place into a strided view whose rows hold one value (an LSTM's gate slice with hidden_size 1)
+    returns numbers read from the wrong place (found by the PyTorch parity test; see
+    test_recurrent.py::test_a_hidden_size_of_one_in_float32)."""
+    if out is not None and not out.flags.c_contiguous:
+        out[...] = sigmoid(a)
+        return out
     with np.errstate(over="ignore"):
         s = np.negative(a, out=out)
         np.exp(s, out=s)
