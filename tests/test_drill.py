@@ -47,7 +47,7 @@ class SGD:
 choices = ["self.lr * grads[key]", "grads[key] * self.lr", "grads[key]"]
 answer = "a"
 explanation = { ja = "w ← w − ηg", en = "w ← w − ηg" }
-check = { kind = "optimizer", define = "SGD", args = { lr = 0.1 }, nablab = "sgd", nablab_args = { lr = 0.1 } }
+check = { kind = "optimizer", define = "SGD" }
 '''
 
 
@@ -57,8 +57,9 @@ def test_a_planted_distractor_that_is_correct_fails_the_check(tmp_path, monkeypa
     (folder / "x.toml").write_text(PLANTED, encoding="utf-8")
     problems = bank.verify(bank.load(folder))
     assert len(problems) == 1
-    assert re.fullmatch(r"planted: the distractor \([abc]\) 'grads\[key\] \* self.lr' passes: 5 steps equal "
-                        r"nablab's SGD", problems[0]), problems
+    assert re.fullmatch(r"planted: the distractor \([abc]\) 'grads\[key\] \* self.lr' passes: SGD \(SGD optimizer "
+                        r"\(update\(params, grads\)\)\): equal to nablab's verified implementation \(15 results\)",
+                        problems[0]), problems
     monkeypatch.setattr(bank, "BANK", folder)
     assert main(["drill", "--check-bank"]) == 1
     assert "PROBLEM planted: the distractor (" in capsys.readouterr().err
@@ -67,7 +68,7 @@ def test_a_planted_distractor_that_is_correct_fails_the_check(tmp_path, monkeypa
 @pytest.mark.parametrize("change, message", [
     (('answer = "a"', 'answer = "z"'), r"x.toml: question 1 \(planted\): answer must be one of the letters"),
     (('kind = "code"', 'kind = "essay"'), "kind must be one of"),
-    (('nablab = "sgd"', 'nablab = "sgdx"'), "check must name a known proof"),
+    (('define = "SGD"', 'define = "SGDX"'), "check must name a known proof"),
     (("    def __init__", "    def __init__ ____"), "exactly one blank"),
     (('section = "x"', 'section = 3'), "x.toml: section must be a non-empty string"),
     (("[[question]]", "[[question]"), "not a readable TOML bank file"),

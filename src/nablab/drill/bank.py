@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from ..optim import OPTIMIZERS
+from ..checker.components import OPTIMIZER_ARGS, find
 from . import proofs, values
 
 BANK = Path(__file__).with_name("bank")
@@ -120,8 +120,9 @@ def valid_check(kind: str, check) -> bool:
         return False
     if kind == "numeric":
         return check.get("value") in values.VALUES
-    if check.get("kind") == "optimizer":
-        return isinstance(check.get("define"), str) and check.get("nablab") in OPTIMIZERS
+    if check.get("kind") == "optimizer":                  # judged by `nablab check`'s optimizer probe
+        comp = find(check["define"]) if isinstance(check.get("define"), str) else None
+        return comp is not None and comp.name in OPTIMIZER_ARGS
     return check.get("kind") == "function" and check.get("reference") in proofs.FUNCTIONS \
         and isinstance(check.get("define"), str)
 
@@ -157,7 +158,8 @@ def prove_code(source: str, check: dict, name: str) -> proofs.Outcome:
     try:
         exec(compile(source, name, "exec"), namespace)         # the bank's own code, or a learner's file
     except Exception as e:
-        return proofs.Outcome(False, f"the code does not run: {type(e).__name__}: {str(e)[:120]}")
+        return proofs.Outcome(False, f"the code does not run: {type(e).__name__}: {str(e)[:120]}",
+                              f"コードが実行できません: {type(e).__name__}: {str(e)[:120]}")
     if check["kind"] == "optimizer":
         return proofs.prove_optimizer(namespace, check)
     return proofs.prove_function(namespace, check)

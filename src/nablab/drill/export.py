@@ -26,7 +26,7 @@ def sheet(questions: list[Question], lang: str) -> list:
         blocks.append(Paragraph(f"**Q{n}. ({q.answer})** {q.shown(q.answer, lang)} — {q.explanation[lang]}"))
         proof = outcome(q, q.answer)
         if proof is not None:
-            blocks.append(Paragraph(f"{checked}: {proof.detail}"))
+            blocks.append(Paragraph(f"{checked}: {proof.text(lang)}"))
     return blocks
 
 

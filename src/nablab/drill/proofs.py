@@ -1,9 +1,10 @@
 """Proofs: each code blank is filled with a choice and run; each numeric answer is computed.
 
 A proof takes the filled-in code's namespace (what the code defined) and returns an Outcome:
-``ok`` when it does what nablab's own implementation does, and ``detail`` — what it actually did
-("after 5 steps the parameters differ from nablab's Momentum by up to 0.23"). The bank's check
-is proven when the correct choice passes and every other choice fails (``check_question``).
+``ok`` when it does what nablab's own implementation does, and what it actually did, in English
+(``detail``) and Japanese (``ja``). Optimizer classes go through `nablab check`'s probe and judge
+(the same diagnosis and known mistakes a learner's own file gets). The bank's check is proven when
+the correct choice passes and every other choice fails (bank.verify).
 """
 
 from __future__ import annotations
@@ -20,24 +21,35 @@ from ..parameter import Parameter
 
 @dataclass
 class Outcome:
+    """What running a choice showed: ``ok``, and ``detail`` in English with ``ja`` its Japanese."""
     ok: bool
     detail: str
+    ja: str = ""
+
+    def text(self, lang: str) -> str:
+        return self.detail if lang == "en" or not self.ja else self.ja
 
 
-def differs(got, want, what: str, rtol: float = 1e-5, atol: float = 1e-8) -> Outcome:
-    """Outcome of comparing arrays: equal within tolerance, or by how much (and where) not."""
+def differs(got, want, what: str, rtol: float = 1e-5, atol: float = 1e-8, ja: str | None = None) -> Outcome:
+    """Outcome of comparing arrays: equal within tolerance, or by how much (and where) not.
+    ``what`` names the result in English, ``ja`` in Japanese (the same when omitted)."""
+    ja = ja or what
     got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
     if got.shape != want.shape:
-        return Outcome(False, f"{what}: shape {got.shape} where nablab gives {want.shape}")
+        return Outcome(False, f"{what}: shape {got.shape} where nablab gives {want.shape}",
+                       f"{ja}: 形が {got.shape} です（nablab は {want.shape}）")
     if np.allclose(got, want, rtol=rtol, atol=atol):
-        return Outcome(True, f"{what}: equal to nablab's (within {rtol:g})")
+        return Outcome(True, f"{what}: equal to nablab's (within {rtol:g})", f"{ja}: nablab と一致（相対誤差 {rtol:g} 以内）")
     if not np.isfinite(got).all():
         at = tuple(int(i) for i in np.argwhere(~np.isfinite(got))[0])
-        return Outcome(False, f"{what}: {got[at]} at {at} where nablab gives {want[at]:.4g}")
+        return Outcome(False, f"{what}: {got[at]} at {at} where nablab gives {want[at]:.4g}",
+                       f"{ja}: {at} が {got[at]} です（nablab は {want[at]:.4g}）")
     gap = np.abs(got - want)
     where = np.unravel_index(int(np.nanargmax(np.where(np.isnan(gap), np.inf, gap))), gap.shape)
+    at = tuple(int(i) for i in where)
     return Outcome(False, f"{what}: differs from nablab's by up to {np.nanmax(gap):.3g} "
-                          f"(at {tuple(int(i) for i in where)}: {got[where]:.4g} instead of {want[where]:.4g})")
+                          f"(at {at}: {got[where]:.4g} instead of {want[where]:.4g})",
+                   f"{ja}: nablab と最大 {np.nanmax(gap):.3g} 違います（{at} が {got[where]:.4g}、nablab は {want[where]:.4g}）")
 
 
 def run(call, what: str) -> Outcome | object:
@@ -46,42 +58,27 @@ def run(call, what: str) -> Outcome | object:
         with np.errstate(all="ignore"):
             return call()
     except Exception as e:                                    # the learner's code: anything can happen
-        return Outcome(False, f"{what}: raises {type(e).__name__}: {str(e)[:120]}")
+        return Outcome(False, f"{what}: raises {type(e).__name__}: {str(e)[:120]}",
+                       f"{what} で {type(e).__name__} が発生します: {str(e)[:120]}")
 
 
-# -- optimizers: the book's update(params, grads) against nablab's, over several steps --------------
+# -- optimizers: the bank's update(params, grads) through `nablab check`'s probe and judge ---------------
 
-def quadratic_grads(params: dict) -> dict:
-    """∇ of f(w) = Σ ½ a w² + b w with fixed a, b: gradients that depend on where w is."""
-    return {k: np.linspace(0.5, 3, v.size).reshape(v.shape) * v + 0.3 for k, v in params.items()}
-
-
-def prove_optimizer(ns: dict, check: dict, steps: int = 5) -> Outcome:
+def prove_optimizer(ns: dict, check: dict) -> Outcome:
+    """The class the code defines, probed and judged as `nablab check` does (five steps of
+    update(params, grads) against nablab's optimizer; a known mistake named)."""
+    from ..checker import catalogue, judge
+    from ..checker.components import find
+    from ..checker.report import component_lines
     cls = ns.get(check["define"])
     if cls is None:
-        return Outcome(False, f"the code defines no {check['define']}")
-    rng = np.random.default_rng(0)
-    start = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
-    theirs = {k: v.copy() for k, v in start.items()}
-    opt = run(lambda: cls(**check.get("args", {})), f"{check['define']}(...)")
-    if isinstance(opt, Outcome):
-        return opt
-    ours = {k: Parameter(v.copy(), k) for k, v in start.items()}   # Parameters
-    ref = optim.create(check["nablab"], list(ours.values()), **check.get("nablab_args", {}))
-    for step in range(1, steps + 1):
-        grads = quadratic_grads(theirs)
-        done = run(lambda: opt.update(theirs, grads), f"update at step {step}")
-        if isinstance(done, Outcome):
-            return done
-        for k, p in ours.items():
-            p.grad[...] = quadratic_grads({k: p.data})[k]
-        ref.step()
-        for k, p in ours.items():
-            # rtol 1e-4: the book's Adam adds ε to √v before the bias correction, PyTorch's after
-            out = differs(theirs[k], p.data, f"after {step} step(s), params['{k}']", rtol=1e-4, atol=1e-7)
-            if not out.ok:
-                return out
-    return Outcome(True, f"{steps} steps equal nablab's {type(ref).__name__}")
+        return Outcome(False, f"the code defines no {check['define']}", f"コードに {check['define']} がありません")
+    name = find(check["define"]).name
+    verdict = judge.judge(name, catalogue.probe(name, cls))
+    en, ja = (component_lines(name, verdict, lang, []) for lang in ("en", "ja"))
+    if verdict.ok:
+        return Outcome(True, en[0].removeprefix("✓ "), ja[0].removeprefix("✓ "))
+    return Outcome(False, " ".join(line.strip() for line in en[1:]), " ".join(line.strip() for line in ja[1:]))
 
 
 # -- functions: a filled-in function against nablab's layer or formula --------------------------
@@ -144,10 +141,11 @@ def _std_of(f, name: str, want) -> Outcome:
             return got
         sample = want((n, 4000), rng=0, dtype=np.float64)
         out = differs(got, float(sample.std()), f"the std for n = {n} (nablab's {name} draws std "
-                                                  f"{float(sample.std()):.4f})", rtol=0.03)
+                                                  f"{float(sample.std()):.4f})", rtol=0.03,
+                      ja=f"n = {n} の標準偏差（nablab の {name} は {float(sample.std()):.4f}）")
         if not out.ok:
             return out
-    return Outcome(True, f"the std of nablab's {name} for n = 50, 200, 784")
+    return Outcome(True, f"the std of nablab's {name} for n = 50, 200, 784", f"n = 50, 200, 784 で nablab の {name} の標準偏差と一致")
 
 
 def xavier_std(f) -> Outcome:
@@ -181,7 +179,7 @@ def _penalty_grad(f, reg) -> Outcome:
     p.grad[...] = dW
     reg.add_gradient([p])
     got = run(lambda: f(W, dW, reg.lam), "f(W, dW, lam)")
-    return got if isinstance(got, Outcome) else differs(got, p.grad, "the gradient")
+    return got if isinstance(got, Outcome) else differs(got, p.grad, "the gradient", ja="勾配")
 
 
 def l2_gradient(f) -> Outcome:
@@ -202,14 +200,15 @@ def dropout_keep_share(f) -> Outcome:
     drop = layers.Dropout(ratio, inverted=False, rng=0)
     want = float(np.mean(drop.forward(x) != 0))
     return differs(kept, want, f"the share of units kept ({kept:.3f}; nablab's Dropout({ratio}) keeps "
-                               f"{want:.3f})", rtol=0.02)
+                               f"{want:.3f})", rtol=0.02,
+                   ja=f"残るユニットの割合（{kept:.3f}、nablab の Dropout({ratio}) は {want:.3f}）")
 
 
 def dropout_test(f) -> Outcome:
     x = _rng().standard_normal((4, 5))
     drop = layers.Dropout(0.3, inverted=False).eval()
     got = run(lambda: f(x, 0.3), "f(x, dropout_ratio)")
-    return got if isinstance(got, Outcome) else differs(got, drop.forward(x), "the test-time output")
+    return got if isinstance(got, Outcome) else differs(got, drop.forward(x), "the test-time output", ja="テスト時の出力")
 
 
 def conv_output_size(f) -> Outcome:
@@ -220,8 +219,9 @@ def conv_output_size(f) -> Outcome:
         if isinstance(got, Outcome):
             return got
         if got != want:
-            return Outcome(False, f"for H={h}, FH={k}, S={s}, P={p} it gives {got}; a real Conv2d outputs {want}")
-    return Outcome(True, "equal to a real Conv2d's output size in 4 cases")
+            return Outcome(False, f"for H={h}, FH={k}, S={s}, P={p} it gives {got}; a real Conv2d outputs {want}",
+                           f"H={h}, FH={k}, S={s}, P={p} で {got} になります（実際の Conv2d の出力は {want}）")
+    return Outcome(True, "equal to a real Conv2d's output size in 4 cases", "4 通りすべてで実際の Conv2d の出力サイズと一致")
 
 
 def max_pool_backward(f) -> Outcome:
@@ -242,11 +242,14 @@ def minibatch_slices(f) -> Outcome:
     want = [(data_x[i:i + 4], data_t[i:i + 4]) for i in range(0, 10, 4)]
     sizes = [len(np.atleast_1d(x)) for x, _ in got]
     if sizes != [len(x) for x, _ in want]:
-        return Outcome(False, f"batches of {sizes} samples, where 10 samples in batches of 4 are 4, 4, 2")
+        return Outcome(False, f"batches of {sizes} samples, where 10 samples in batches of 4 are 4, 4, 2",
+                       f"バッチの大きさが {sizes} です（10 件を 4 件ずつなら 4, 4, 2）")
     for k, ((x, t), (wx, wt)) in enumerate(zip(got, want)):
         if not (np.array_equal(x, wx) and np.array_equal(t, wt)):
-            return Outcome(False, f"batch {k} holds samples {np.asarray(t).tolist()}, not {wt.tolist()}")
-    return Outcome(True, "batches 4, 4, 2: every sample once, in order, features with their labels")
+            return Outcome(False, f"batch {k} holds samples {np.asarray(t).tolist()}, not {wt.tolist()}",
+                           f"{k} 番目のバッチが {np.asarray(t).tolist()} です（正しくは {wt.tolist()}）")
+    return Outcome(True, "batches 4, 4, 2: every sample once, in order, features with their labels",
+                   "4, 4, 2 件のバッチ: どのサンプルも 1 回ずつ順に、特徴とラベルが対応")
 
 
 FUNCTIONS = {f.__name__: f for f in (
@@ -258,7 +261,7 @@ FUNCTIONS = {f.__name__: f for f in (
 def prove_function(ns: dict, check: dict) -> Outcome:
     fn = ns.get(check["define"])
     if not callable(fn):
-        return Outcome(False, f"the code defines no function {check['define']}")
+        return Outcome(False, f"the code defines no function {check['define']}", f"コードに関数 {check['define']} がありません")
     return FUNCTIONS[check["reference"]](fn)
 
 
@@ -269,27 +272,11 @@ def im2col_layout(f) -> Outcome:
         got = run(lambda: f(x, k, k, s, p), f"im2col(x {shape}, {k}, {k}, stride={s}, pad={p})")
         if isinstance(got, Outcome):
             return got
-        out = differs(got, im2col(x, k, k, s, p), f"im2col of x {shape} ({k}×{k}, stride {s}, pad {p})")
+        out = differs(got, im2col(x, k, k, s, p), f"im2col of x {shape} ({k}×{k}, stride {s}, pad {p})",
+                      ja=f"x {shape} の im2col（{k}×{k}、ストライド {s}、パディング {p}）")
         if not out.ok:
             return out
-    return Outcome(True, "equal to nablab's im2col (the course's layout) in 3 cases")
+    return Outcome(True, "equal to nablab's im2col (the course's layout) in 3 cases", "3 通りすべてで nablab の im2col（講座の並び）と一致")
 
 
 FUNCTIONS["im2col_layout"] = im2col_layout
-
-
-def same_updates(cls_a, cls_b, args: dict, steps: int = 5) -> bool:
-    """Whether two book-style optimizers move the same parameters the same way (a learner's class
-    against a known mistake's)."""
-    rng = np.random.default_rng(0)
-    a = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
-    b = {k: v.copy() for k, v in a.items()}
-    try:
-        opt_a, opt_b = cls_a(**args), cls_b(**args)
-        with np.errstate(all="ignore"):
-            for _ in range(steps):
-                opt_a.update(a, quadratic_grads(a))
-                opt_b.update(b, quadratic_grads(b))
-    except Exception:
-        return False
-    return all(np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12) for k in a)

@@ -88,7 +88,7 @@ def judge(q: Question, letter: str, lang: str, out) -> bool:
     if not right:
         result = outcome(q, letter)
         if result is not None:
-            print(w["runs"].format(letter=letter, detail=result.detail), file=out)
+            print(w["runs"].format(letter=letter, detail=result.text(lang)), file=out)
     record(q, letter, right)
     return right
 

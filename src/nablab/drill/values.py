@@ -54,6 +54,7 @@ def prove_value(choice: str, check: dict) -> Outcome:
     try:
         given = float(choice)
     except ValueError:
-        return Outcome(False, f"{choice!r} is not a number")
+        return Outcome(False, f"{choice!r} is not a number", f"{choice!r} は数ではありません")
     ok = math.isclose(given, value, rel_tol=1e-6, abs_tol=1e-12)
-    return Outcome(ok, f"nablab computes {value:g}" + ("" if ok else f", not {given:g}"))
+    return Outcome(ok, f"nablab computes {value:g}" + ("" if ok else f", not {given:g}"),
+                   f"nablab の計算では {value:g}" + ("" if ok else f"（{given:g} ではありません）"))

@@ -20,7 +20,8 @@ def challenge_choices(ids=CHALLENGES) -> dict:
         q = questions[qid]
         proven = [(letter, bank.outcome(q, letter)) for letter in q.letters]
         out[qid] = {"code": q.code.strip(), "answer": q.answer, "explanation": q.explanation,
-                    "choices": [{"letter": letter, "code": q.choice(letter), "ok": o.ok, "detail": o.detail}
+                    "choices": [{"letter": letter, "code": q.choice(letter), "ok": o.ok, "detail": o.detail,
+                                 "detail_ja": o.text("ja")}
                                 for letter, o in proven]}
     return out
 
