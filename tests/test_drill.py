@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from nablab.cli import main
-from nablab.drill import bank, grade, quiz
+from nablab.drill import bank, exam, grade, quiz
 from nablab.errors import NablabError
 from helpers import run_chromium
 
@@ -35,7 +35,7 @@ name = { ja = "試験", en = "Test" }
 id = "planted"
 kind = "code"
 title = { ja = "SGD", en = "SGD" }
-text = { ja = "？", en = "?" }
+text = { ja = "(ア) に入るものは？", en = "?" }
 code = """
 class SGD:
     def __init__(self, lr=0.01):
@@ -69,7 +69,8 @@ def test_a_planted_distractor_that_is_correct_fails_the_check(tmp_path, monkeypa
     (('answer = "a"', 'answer = "z"'), r"x.toml: question 1 \(planted\): answer must be one of the letters"),
     (('kind = "code"', 'kind = "essay"'), "kind must be one of"),
     (('define = "SGD"', 'define = "SGDX"'), "check must name a known proof"),
-    (("    def __init__", "    def __init__ ____"), "exactly one blank"),
+    (("    def __init__", "    def __init__ ____"), "with 2 blanks every choice must be a list of 2 code fragments"),
+    (('kind = "code"', 'kind = "code"\nformat = "essay"'), "format must be one of"),
     (('section = "x"', 'section = 3'), "x.toml: section must be a non-empty string"),
     (("[[question]]", "[[question]"), "not a readable TOML bank file"),
 ])
@@ -91,7 +92,8 @@ def test_answers_score_and_record_then_missed_come_first(capsys):
     assert main(["drill", "--section", "4", "--seed", "1", "--answers", ",".join(answers), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "2 / 3 right" in out and f"Wrong. The answer is ({first[1].answer})" in out
-    assert f"Run with ({answers[1]}):" in out                # what the wrong choice does when run
+    assert f"Your choice ({answers[1]}) when run:" in out     # what the wrong choice does when run
+    assert f"Wrong. The answer is ({first[1].answer}) {first[1].shown(first[1].answer, 'en')}" in out
     lines = [json.loads(x) for x in quiz.progress_file().read_text().splitlines()]
     assert [x["right"] for x in lines] == [True, False, True]
     missed = lines[1]["id"]
@@ -142,8 +144,8 @@ def test_ctrl_c_in_the_quiz_keeps_progress():
 def test_list_is_tab_separated(capsys):
     assert main(["drill", "--list", "--lang", "en"]) == 0
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
-    assert len(rows) == len(bank.load()) and all(len(r) == 4 for r in rows)
-    assert ["s2-momentum", "2", "code", "The Momentum update"] in rows
+    assert len(rows) == len(bank.load()) and all(len(r) == 5 for r in rows)
+    assert ["s2-momentum", "2", "code", "standard", "The Momentum update"] in rows
 
 
 def test_export_sheet_in_headless_chromium(tmp_path):
@@ -295,3 +297,103 @@ def test_a_hostile_file_ends_its_grading_with_a_message_and_never_touches_nablab
     lines = report.lines()
     assert not report.passed and len(lines) == 1 and message in lines[0] and str(path) in lines[0], lines
     assert time.monotonic() - start < 20
+
+
+def answer_lines(q):
+    """The lines of q's code that hold a blank, with the right answer filled in."""
+    filled = q.filled(q.answer).strip("\n").splitlines()
+    return [f.strip() for f, line in zip(filled, q.code.strip("\n").splitlines()) if bank.BLANK in line]
+
+
+def test_every_code_question_shows_the_blank_its_text_names(capsys):
+    """The quiz and the sheet show each blank as the label the Japanese text asks about: (カ) is (カ)."""
+    import io
+    for q in bank.load():
+        if q.kind != "code":
+            continue
+        named = bank.LABEL.findall(q.text["ja"])
+        assert len(named) == q.code.count(bank.BLANK) and list(q.labels) == named, q.id
+        out = io.StringIO()
+        quiz.show(q, "ja", 1, 1, out, color=False)
+        shown = out.getvalue()
+        assert all(f"({label})" in shown for label in named) and bank.BLANK not in shown, q.id
+        assert "(ア)" not in shown or "ア" in named, q.id
+
+
+def defines(q) -> set:
+    return set(re.findall(r"^(?:class|def) (\w+)", q.code, flags=re.M))
+
+
+def test_no_question_gives_another_away():
+    """No code question shows, as a line of its code, the answer line of another question about the
+    same definition (two AdaGrad questions, each showing the other's answer, were one such pair)."""
+    code_questions = [q for q in bank.load() if q.kind == "code"]
+    for q in code_questions:
+        lines = {line.strip() for line in q.code.splitlines()}
+        for other in code_questions:
+            if other.id != q.id and defines(other) & defines(q) - {"f"}:
+                shown = [line for line in answer_lines(other) if line in lines]
+                assert not shown, f"{q.id} shows {other.id}'s answer: {shown}"
+
+
+def test_each_session_shuffles_the_choices_and_a_seed_repeats_it():
+    questions = bank.load()
+    one, same, other = (quiz.select(questions, None, None, seed=s) for s in (7, 7, 8))
+    order = lambda qs: {q.id: q.choices for q in qs}                       # noqa: E731
+    assert order(one) == order(same)
+    assert sum(order(one)[i] != order(other)[i] for i in order(one)) > len(questions) // 2
+    for a, b in zip(sorted(one, key=lambda q: q.id), sorted(other, key=lambda q: q.id)):
+        assert a.choice(a.answer) == b.choice(b.answer)                    # the key follows the order
+
+
+def test_answers_are_all_checked_before_anything_is_recorded():
+    chosen = quiz.select(bank.load(), "4", 3, seed=1)
+    with pytest.raises(NablabError, match="answer 3 must be one of"):
+        quiz.play(chosen, "ja", [chosen[0].answer, chosen[1].answer, "z"])
+    assert not quiz.progress_file().exists()
+
+
+def test_a_wrong_code_choice_gets_japanese_feedback(capsys):
+    """The right choice's text, the explanation and what the chosen code does, all in Japanese."""
+    q = next(q for q in quiz.select(bank.load(), "2", None, seed=0) if q.id == "s2-momentum")
+    wrong = wrong_letter(q)
+    quiz.play([q], "ja", [wrong])
+    out = capsys.readouterr().out
+    assert f"不正解。正解は ({q.answer}) {q.choice(q.answer)}" in out
+    assert f"あなたの選んだ ({wrong}) を実行すると: 最初の食い違い: step 1: params['W'] の [0, 0]" in out
+    assert "differs" not in out and "equal to" not in out
+
+
+def test_a_mock_exam_on_stdin_marks_at_the_end_and_stats_count_it():
+    """--exam: questions from every section, no feedback until the end, then per-section scores and
+    the missed questions; --stats reads the same progress file."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    questions = bank.load()
+    chosen = exam.choose(questions, 6, seed=2)
+    assert len({q.section for q in chosen}) == 6                            # one from each section
+    typed = "\n".join(q.answer if i % 2 == 0 else wrong_letter(q) for i, q in enumerate(chosen)) + "\n"
+    env = dict(os.environ, XDG_DATA_HOME=str(quiz.progress_file().parents[1]))
+    exe = str(Path(sys.executable).with_name("nablab"))
+    result = subprocess.run([exe, "drill", "--exam", "--n", "6", "--seed", "2", "--minutes", "5"], input=typed,
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    before_marking = out.split("分野別の得点")[0]
+    assert "正解！" not in before_marking and "不正解" not in before_marking     # no feedback during the exam
+    assert "模擬試験: 6 問、5 分" in out and "残り " in out and "3 / 6 問正解" in out
+    assert out.count(" / 1") == 6 and "間違えた問題" in out and "あなたの答え (" in out
+    stats = subprocess.run([exe, "drill", "--stats"], capture_output=True, text=True, timeout=120, env=env)
+    rows = [line.split("\t") for line in stats.stdout.splitlines()[1:]]
+    assert len(rows) == 6 and sum(int(r[2]) for r in rows) == 6 and sum(int(r[3]) for r in rows) == 3
+
+
+def test_the_exam_stops_when_time_is_up():
+    import io
+    chosen = exam.choose(bank.load(), 4, seed=0)
+    ticks = iter([0.0, 0.0, 30.0, 200.0, 200.0])                              # seconds: the third question is late
+    out = io.StringIO()
+    right, total = exam.run_exam(chosen, "en", 3.0, [q.answer for q in chosen], out=out, clock=lambda: next(ticks))
+    assert "Time is up." in out.getvalue() and (right, total) == (2, 4)

@@ -13,7 +13,8 @@
     nablab data fetch NAME [--fallback]
     nablab data info NAME [--show grid.png]
     nablab drill [--section S] [--n N] [--lang ja|en] [--seed K] [--answers a,c,b...]
-    nablab drill --list | --check-bank | --export FILE.html | --code NAME | --grade FILE
+    nablab drill --list | --check-bank | --export FILE.html | --code NAME | --grade FILE | --stats
+    nablab drill --exam [--n 30] [--minutes 45] [--seed K] [--answers a,c,b...]
     nablab check FILE.py [--only NAME]... [--lang ja|en]
     nablab check --list | --template NAME [--out FILE.py]
 
@@ -152,7 +153,8 @@ def add_drill_parser(sub) -> None:
     drill.add_argument("--section", help="only this section (flow, 1, 2, 3, 4, 5)")
     drill.add_argument("--n", type=int, help="at most N questions")
     drill.add_argument("--lang", choices=("ja", "en"), default="ja")
-    drill.add_argument("--seed", type=int, help="the order within each group (missed, new, right)")
+    drill.add_argument("--seed", type=int, help="the order of the questions and of each question's choices "
+                       "(the same seed, the same order)")
     drill.add_argument("--answers", metavar="a,c,b", help="answer in order without asking (scripts, tests)")
     drill.add_argument("--list", action="store_true", help="id, section, kind, title of every question")
     drill.add_argument("--check-bank", action="store_true", help="prove every answer; non-zero if one fails")
@@ -160,6 +162,10 @@ def add_drill_parser(sub) -> None:
     drill.add_argument("--code", metavar="NAME", help="write an exercise skeleton to fill in: momentum, adagrad, "
                        "dropout, batchnorm-backward, im2col, or any component of `nablab check --list`")
     drill.add_argument("--grade", metavar="FILE", help="grade a filled-in exercise (= nablab check FILE)")
+    drill.add_argument("--exam", action="store_true", help="a mock exam: --n questions (30) across the sections, "
+                       "--minutes (45), marked at the end")
+    drill.add_argument("--minutes", type=float, default=45.0, help="--exam's time limit")
+    drill.add_argument("--stats", action="store_true", help="per-section accuracy from your recorded answers")
     drill.set_defaults(func=drill_command)
 
 

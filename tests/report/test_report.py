@@ -337,7 +337,7 @@ def test_example_challenges_show_their_code_and_every_choice_run(report):
     ja = (report / "report.md").read_text(encoding="utf-8")
     assert "batch_x, batch_t = ____" in en and "batch_x, batch_t = ____" in ja
     assert "| `data_x[i], data_t[i]` | ✗ wrong: batches of [1, 1, 1] samples" in en
-    assert en.count("| ✓ right") == 3 and ja.count("| ✓ 正しい: ") == 3 and ja.count("| ✗ 誤り: ") == 9
+    assert en.count("| ✓ right") == 3 and ja.count("| ✓ 正しい: ") == 3 and ja.count("| ✗ 誤り: ") == 10
     assert "| `data_x[i], data_t[i]` | ✗ 誤り: バッチの大きさが [1, 1, 1] です" in ja      # what it did, in Japanese
     assert "the course's choice 4, `grad += rate * param`" in en and "講座の正解は選択肢 3" in ja
 

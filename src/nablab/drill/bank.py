@@ -3,13 +3,18 @@
 Each file: ``section`` (its id, e.g. "2"), ``name = {ja, en}``, and ``[[question]]`` tables with
 id, kind ("code" | "numeric" | "concept"), title/text/explanation ``{ja, en}``, choices (code
 fragments, numbers or sentences), answer (the letter of the right one as listed; the quiz shows
-the choices in an order drawn from the id, lettered a, b, c, ...), ``code`` for code
-blanks (the blank is ``____``) and ``check`` for code and numeric questions (proofs.py).
+the choices in an order drawn from the id, and each session shuffles them again), ``code`` for code
+blanks (each blank is ``____``; the Japanese text names each blank's label, (ア), (イ), ... in order, and
+a choice of a question with several blanks is a list, one fragment per blank — the exam's
+combination question) and ``check`` for code and numeric questions (proofs.py); ``format`` — the
+exam's question type (FORMATS) — and ``figure`` (a figure of figures.py the question reads).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import re
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -19,12 +24,14 @@ import numpy as np
 
 from ..errors import DataError
 from ..checker.components import OPTIMIZER_ARGS, find
-from . import proofs, values
+from . import figures, proofs, values
 
 BANK = Path(__file__).with_name("bank")
 BLANK = "____"
 KINDS = ("code", "numeric", "concept")
+FORMATS = ("standard", "inappropriate", "combination", "formula", "figure", "trace")   # the exam's types
 LANGS = ("ja", "en")
+LABEL = re.compile(r"[（(]([ア-ンあ-ん])[)）]")
 
 
 @dataclass(frozen=True)
@@ -40,18 +47,48 @@ class Question:
     explanation: dict
     code: str = ""
     check: dict = field(default_factory=dict)
+    format: str = "standard"
+    labels: tuple[str, ...] = ()          # the blanks' labels, as the Japanese text names them
+    figure: str = ""
 
     @property
     def letters(self) -> str:
         return string.ascii_lowercase[:len(self.choices)]
 
     def choice(self, letter: str):
-        """What choice ``letter`` is: a code fragment, a number as text, or {ja, en} sentences."""
+        """What choice ``letter`` is: a code fragment (a tuple of them for several blanks), a number as
+        text, or {ja, en} sentences."""
         return self.choices[self.letters.index(letter)]
 
     def shown(self, letter: str, lang: str) -> str:
         c = self.choice(letter)
-        return c[lang] if isinstance(c, dict) else c
+        if isinstance(c, dict):
+            return c[lang]
+        if isinstance(c, tuple):
+            return "　".join(f"({label}) {part}" for label, part in zip(self.labels, c))
+        return c
+
+    def filled(self, letter: str) -> str:
+        """The code with choice ``letter`` in its blank(s)."""
+        parts = self.choice(letter)
+        code = self.code
+        for part in (parts if isinstance(parts, tuple) else (parts,)):
+            code = code.replace(BLANK, part, 1)
+        return code
+
+    def with_blanks_labelled(self) -> str:
+        """The code as shown: each blank replaced by its label."""
+        code = self.code.strip("\n")
+        for label in self.labels:
+            code = code.replace(BLANK, f"({label})", 1)
+        return code
+
+    def shuffled(self, rng) -> "Question":
+        """The same question with its choices in the order ``rng`` draws (the answer letter follows)."""
+        order = rng.permutation(len(self.choices))
+        right = self.letters.index(self.answer)
+        return dataclasses.replace(self, choices=tuple(self.choices[i] for i in order),
+                                   answer=string.ascii_lowercase[int(np.flatnonzero(order == right)[0])])
 
 
 def _text(where: str, table: dict, name: str) -> dict:
@@ -81,7 +118,8 @@ def question(where: str, t: dict, section: str, name: dict) -> Question:
     if not isinstance(t, dict) or not isinstance(t.get("id"), str):
         raise DataError(f"{where}: id must be a string")
     where = f"{where} ({t['id']})"
-    unknown = set(t) - {"id", "kind", "title", "text", "choices", "answer", "explanation", "code", "check"}
+    unknown = set(t) - {"id", "kind", "title", "text", "choices", "answer", "explanation", "code", "check",
+                        "format", "figure"}
     if unknown:
         raise DataError(f"{where}: unknown field(s) {sorted(unknown)}")
     kind, choices, answer = t.get("kind"), t.get("choices"), t.get("answer")
@@ -89,22 +127,37 @@ def question(where: str, t: dict, section: str, name: dict) -> Question:
         raise DataError(f"{where}: kind must be one of {list(KINDS)}; got {kind!r}")
     if kind == "concept" and isinstance(choices, list):      # sentences: {ja, en} each
         choices = [_text(f"{where}: choices[{i}]", {"c": c}, "c") for i, c in enumerate(choices)]
+    blanks = t.get("code", "").count(BLANK) if isinstance(t.get("code", ""), str) else 0
+    if kind == "code" and blanks > 1 and isinstance(choices, list):    # a combination: one fragment per blank
+        if not all(isinstance(c, list) and len(c) == blanks and all(isinstance(x, str) for x in c) for c in choices):
+            raise DataError(f"{where}: with {blanks} blanks every choice must be a list of {blanks} code fragments")
+        choices = [tuple(c) for c in choices]
     if not isinstance(choices, list) or not 3 <= len(choices) <= 6 or \
-            not all(isinstance(c, (str, int, float, dict)) for c in choices) or \
+            not all(isinstance(c, (str, int, float, dict, tuple)) for c in choices) or \
             len(set(map(str, choices))) < len(choices):
         raise DataError(f"{where}: choices must be 3 to 6 different strings or numbers; got {choices!r}")
     letters = string.ascii_lowercase[:len(choices)]
     if not isinstance(answer, str) or answer not in letters:
         raise DataError(f"{where}: answer must be one of the letters {list(letters)}; got {answer!r}")
     code, check = t.get("code", ""), t.get("check", {})
-    if kind == "code" and (not isinstance(code, str) or code.count(BLANK) != 1):
-        raise DataError(f"{where}: a code question needs code with exactly one blank {BLANK}")
+    if kind == "code" and (not isinstance(code, str) or code.count(BLANK) < 1):
+        raise DataError(f"{where}: a code question needs code with at least one blank {BLANK}")
+    fmt, figure = t.get("format", "standard"), t.get("figure", "")
+    if fmt not in FORMATS:
+        raise DataError(f"{where}: format must be one of {list(FORMATS)}; got {fmt!r}")
+    if fmt == "figure" and not (isinstance(figure, str) and figure in figures.FIGURES):
+        raise DataError(f"{where}: a figure question needs figure = one of {sorted(figures.FIGURES)}; got {figure!r}")
     if kind in ("code", "numeric") and not valid_check(kind, check):
         raise DataError(f"{where}: check must name a known proof; got {check!r}")
-    choices, answer = shuffled(t["id"], [c if isinstance(c, dict) else str(c) for c in choices],
+    text = _text(where, t, "text")
+    labels = tuple(LABEL.findall(text["ja"]))
+    if kind == "code" and len(labels) != code.count(BLANK):
+        raise DataError(f"{where}: the Japanese text names the blanks {list(labels)}, the code has "
+                        f"{code.count(BLANK)} blank(s); name each, in order, as (ア), (イ), ...")
+    choices, answer = shuffled(t["id"], [c if isinstance(c, (dict, tuple)) else str(c) for c in choices],
                                letters.index(answer))
-    return Question(t["id"], section, name, kind, _text(where, t, "title"), _text(where, t, "text"),
-                    choices, answer, _text(where, t, "explanation"), code, check)
+    return Question(t["id"], section, name, kind, _text(where, t, "title"), text,
+                    choices, answer, _text(where, t, "explanation"), code, check, fmt, labels, figure)
 
 
 def shuffled(qid: str, choices: list, right: int) -> tuple[tuple, str]:
@@ -150,7 +203,7 @@ def outcome(q: Question, letter: str) -> proofs.Outcome | None:
         return values.prove_value(choice, q.check)
     if q.kind == "concept":
         return None
-    return prove_code(q.code.replace(BLANK, choice), q.check, f"<{q.id} ({letter})>")
+    return prove_code(q.filled(letter), q.check, f"<{q.id} ({letter})>")
 
 
 def prove_code(source: str, check: dict, name: str) -> proofs.Outcome:
@@ -169,6 +222,9 @@ def verify(questions: list[Question]) -> list[str]:
     """Problems of the bank: a correct choice that fails its proof, a distractor that passes."""
     problems = []
     for q in questions:
+        squeezed = ["".join(str(q.shown(letter, "ja")).split()) for letter in q.letters]
+        if len(set(squeezed)) < len(squeezed):
+            problems.append(f"{q.id}: two choices differ only in spacing (or not at all): {squeezed}")
         for letter in q.letters:
             result = outcome(q, letter)
             if result is None:

@@ -233,23 +233,31 @@ def max_pool_backward(f) -> Outcome:
 
 
 def minibatch_slices(f) -> Outcome:
-    """One epoch in order: consecutive batches of batch_size samples (the last one shorter), each
-    sample once, features and labels kept together — 10 samples in batches of 4 → 4 | 4 | 2."""
+    """One epoch: shuffled with np.random.permutation (seed 0 here, on both sides), then consecutive
+    batches of batch_size samples (the last one shorter), each sample once, features and labels kept
+    together — 10 samples in batches of 4 → 4 | 4 | 2."""
     data_x, data_t = np.arange(10) * 10.0, np.arange(10)
+    np.random.seed(0)
     got = run(lambda: f(data_x, data_t, 4), "f(data_x, data_t, batch_size=4)")
     if isinstance(got, Outcome):
         return got
-    want = [(data_x[i:i + 4], data_t[i:i + 4]) for i in range(0, 10, 4)]
+    np.random.seed(0)
+    order = np.random.permutation(10)
+    want = [(data_x[order][i:i + 4], data_t[order][i:i + 4]) for i in range(0, 10, 4)]
     sizes = [len(np.atleast_1d(x)) for x, _ in got]
     if sizes != [len(x) for x, _ in want]:
         return Outcome(False, f"batches of {sizes} samples, where 10 samples in batches of 4 are 4, 4, 2",
                        f"バッチの大きさが {sizes} です（10 件を 4 件ずつなら 4, 4, 2）")
     for k, ((x, t), (wx, wt)) in enumerate(zip(got, want)):
+        if not np.array_equal(np.asarray(x) / 10, np.asarray(t)):
+            return Outcome(False, f"batch {k}: features {np.asarray(x).tolist()} with labels {np.asarray(t).tolist()} "
+                                  f"— no longer each sample's own", f"{k} 番目のバッチ: 特徴量 {np.asarray(x).tolist()} と"
+                                  f"ラベル {np.asarray(t).tolist()} が対応していません")
         if not (np.array_equal(x, wx) and np.array_equal(t, wt)):
             return Outcome(False, f"batch {k} holds samples {np.asarray(t).tolist()}, not {wt.tolist()}",
                            f"{k} 番目のバッチが {np.asarray(t).tolist()} です（正しくは {wt.tolist()}）")
-    return Outcome(True, "batches 4, 4, 2: every sample once, in order, features with their labels",
-                   "4, 4, 2 件のバッチ: どのサンプルも 1 回ずつ順に、特徴とラベルが対応")
+    return Outcome(True, "batches 4, 4, 2 of the shuffled data: every sample once, features with their labels",
+                   "並べ替えたデータの 4, 4, 2 件のバッチ: どのサンプルも 1 回ずつ、特徴とラベルが対応")
 
 
 FUNCTIONS = {f.__name__: f for f in (
