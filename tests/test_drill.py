@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from nablab.cli import main
-from nablab.drill import bank, exam, grade, quiz
+from nablab.drill import bank, exam, export, figures, grade, quiz
 from nablab.errors import NablabError
 from helpers import run_chromium
 
@@ -397,3 +397,25 @@ def test_the_exam_stops_when_time_is_up():
     out = io.StringIO()
     right, total = exam.run_exam(chosen, "en", 3.0, [q.answer for q in chosen], out=out, clock=lambda: next(ticks))
     assert "Time is up." in out.getvalue() and (right, total) == (2, 4)
+
+
+def test_the_bank_is_exam_sized_with_every_question_type():
+    from collections import Counter
+    questions = bank.load()
+    sections, formats = Counter(q.section for q in questions), Counter(q.format for q in questions)
+    assert len(questions) >= 90 and min(sections.values()) >= 12, sections
+    assert all(formats[f] >= 4 for f in bank.FORMATS if f != "standard"), formats
+    assert all(q.figure in figures.FIGURES for q in questions if q.format == "figure")
+
+
+def test_figure_questions_are_drawn_for_the_sheet_and_told_in_words(tmp_path):
+    """The sheet embeds each figure (a PNG from nablab's own numbers); the terminal gets the same
+    numbers in words."""
+    import io
+    questions = [q for q in bank.load() if q.format == "figure"]
+    path = export.export(questions, tmp_path / "figures.html", "ja")
+    html = path.read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/png;base64,') == len(questions) == 4
+    out = io.StringIO()
+    quiz.show(next(q for q in questions if q.figure == "learning-rates"), "ja", 1, 1, out, color=False)
+    assert "［図］" in out.getvalue() and "(C) 25, 64.844, 168.187, 1131.48" in out.getvalue()

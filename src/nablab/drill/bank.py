@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
+from ..checker import course
 from ..checker.components import OPTIMIZER_ARGS, find
 from . import figures, proofs, values
 
@@ -173,9 +174,9 @@ def valid_check(kind: str, check) -> bool:
         return False
     if kind == "numeric":
         return check.get("value") in values.VALUES
-    if check.get("kind") == "optimizer":                  # judged by `nablab check`'s optimizer probe
+    if check.get("kind") in ("optimizer", "component"):   # judged by `nablab check`'s probe
         comp = find(check["define"]) if isinstance(check.get("define"), str) else None
-        return comp is not None and comp.name in OPTIMIZER_ARGS
+        return comp is not None and (check["kind"] == "component" or comp.name in OPTIMIZER_ARGS)
     return check.get("kind") == "function" and check.get("reference") in proofs.FUNCTIONS \
         and isinstance(check.get("define"), str)
 
@@ -207,14 +208,14 @@ def outcome(q: Question, letter: str) -> proofs.Outcome | None:
 
 
 def prove_code(source: str, check: dict, name: str) -> proofs.Outcome:
-    namespace = {"np": np}
+    namespace = {"np": np, "im2col": course.im2col, "col2im": course.col2im}   # as the course's common.util
     try:
         exec(compile(source, name, "exec"), namespace)         # the bank's own code, or a learner's file
     except Exception as e:
         return proofs.Outcome(False, f"the code does not run: {type(e).__name__}: {str(e)[:120]}",
                               f"コードが実行できません: {type(e).__name__}: {str(e)[:120]}")
-    if check["kind"] == "optimizer":
-        return proofs.prove_optimizer(namespace, check)
+    if check["kind"] in ("optimizer", "component"):
+        return proofs.prove_component(namespace, check)
     return proofs.prove_function(namespace, check)
 
 

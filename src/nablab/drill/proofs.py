@@ -62,11 +62,11 @@ def run(call, what: str) -> Outcome | object:
                        f"{what} で {type(e).__name__} が発生します: {str(e)[:120]}")
 
 
-# -- optimizers: the bank's update(params, grads) through `nablab check`'s probe and judge ---------------
+# -- components: the bank's optimizers and layers through `nablab check`'s probe and judge ---------------
 
-def prove_optimizer(ns: dict, check: dict) -> Outcome:
-    """The class the code defines, probed and judged as `nablab check` does (five steps of
-    update(params, grads) against nablab's optimizer; a known mistake named)."""
+def prove_component(ns: dict, check: dict) -> Outcome:
+    """The class or function the code defines, probed and judged as `nablab check` does (an optimizer:
+    five steps of update(params, grads); a layer: forward, backward, dW, db; a known mistake named)."""
     from ..checker import catalogue, judge
     from ..checker.components import find
     from ..checker.report import component_lines
@@ -109,6 +109,12 @@ def affine_dw(f) -> Outcome:
     lin, x, dout, _ = _linear_case()
     got = run(lambda: f(x, lin.W.data, dout), "f(x, W, dout)")
     return got if isinstance(got, Outcome) else differs(got, lin.W.grad, "dW")
+
+
+def affine_db(f) -> Outcome:
+    lin, x, dout, _ = _linear_case()
+    got = run(lambda: f(x, lin.W.data, dout), "f(x, W, dout)")
+    return got if isinstance(got, Outcome) else differs(got, lin.b.grad, "db")
 
 
 def affine_dx(f) -> Outcome:
@@ -204,6 +210,33 @@ def dropout_keep_share(f) -> Outcome:
                    ja=f"残るユニットの割合（{kept:.3f}、nablab の Dropout({ratio}) は {want:.3f}）")
 
 
+def dropout_inverted_train(f) -> Outcome:
+    """Inverted dropout at training time: a share 1 − p kept, each kept value scaled by 1/(1 − p), so
+    the mean is unchanged (nablab's Dropout(p, inverted=True))."""
+    ratio, x = 0.3, np.ones((200, 500))
+    np.random.seed(0)
+    got = run(lambda: f(x, ratio), "f(x, dropout_ratio)")
+    if isinstance(got, Outcome):
+        return got
+    got = np.asarray(got, dtype=float)
+    drop = layers.Dropout(ratio, inverted=True, rng=0)
+    want = drop.forward(x)
+    if got.shape != want.shape:
+        return differs(got, want, "the output", ja="出力")
+    scale = np.unique(np.round(got[got != 0], 9))
+    ok_share = abs(np.mean(got != 0) - np.mean(want != 0)) < 0.01
+    if ok_share and scale.size == 1 and np.isclose(scale[0], 1 / (1 - ratio)):
+        return Outcome(True, f"a share {np.mean(got != 0):.3f} kept, scaled by 1/(1 − p) = {1 / (1 - ratio):.4f}, as "
+                             f"nablab's inverted Dropout", f"残る割合 {np.mean(got != 0):.3f}、1/(1 − p) = "
+                             f"{1 / (1 - ratio):.4f} 倍（nablab の逆ドロップアウトと同じ）")
+    kept = f"{np.mean(got != 0):.3f}"
+    scales = ", ".join(f"{v:.4g}" for v in scale[:3])
+    return Outcome(False, f"a share {kept} kept, kept values scaled by {scales}; nablab's inverted Dropout keeps "
+                          f"{np.mean(want != 0):.3f} and scales by {1 / (1 - ratio):.4f}",
+                   f"残る割合 {kept}、残った値は {scales} 倍（nablab の逆ドロップアウトは {np.mean(want != 0):.3f} が残り "
+                   f"{1 / (1 - ratio):.4f} 倍）")
+
+
 def dropout_test(f) -> Outcome:
     x = _rng().standard_normal((4, 5))
     drop = layers.Dropout(0.3, inverted=False).eval()
@@ -261,7 +294,7 @@ def minibatch_slices(f) -> Outcome:
 
 
 FUNCTIONS = {f.__name__: f for f in (
-    softmax_loss_backward, affine_dw, affine_dx, relu_backward, sigmoid_backward, xavier_std, he_std,
+    softmax_loss_backward, affine_dw, affine_db, affine_dx, dropout_inverted_train, relu_backward, sigmoid_backward, xavier_std, he_std,
     batchnorm_forward, batchnorm_backward, l2_gradient, l1_gradient, dropout_keep_share, dropout_test,
     conv_output_size, max_pool_backward, minibatch_slices)}
 

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from .. import answers, layers, models, optim
+from ..functional import softmax
 from ..im2col import im2col
 from ..parameter import Parameter
 from .proofs import Outcome
@@ -26,7 +27,70 @@ def chain_rule(x: float, y: float) -> float:
     return round(answers.chain_rule(x, y)["numeric"], 6)
 
 
+def softmax_value(scores, k) -> float:
+    return round(float(softmax(np.asarray(scores, dtype=float))[k]), 4)
+
+
+def bn_output(values, k) -> float:
+    """Training-mode BN of one feature (γ = 1, β = 0, the course's eps 10e-7): value k, to 4 places."""
+    x = np.asarray(values, dtype=float).reshape(-1, 1)
+    return round(float(layers.BatchNorm(1, eps=10e-7, dtype=np.float64).forward(x)[k, 0]), 4)
+
+
+def momentum_steps(w, g, lr, mu, steps) -> float:
+    """w after ``steps`` Momentum steps with a constant gradient g (nablab's optimizer)."""
+    p = Parameter(np.array([float(w)]), "W")
+    opt = optim.Momentum([p], lr=lr, momentum=mu)
+    for _ in range(steps):
+        p.grad[...] = g
+        opt.step()
+    return round(float(p.data[0]), 6)
+
+
+def adam_first_step(w, g, lr) -> float:
+    """w after Adam's first step (nablab's, the course's eps 1e-7): ≈ w − lr·sign(g) whatever |g|."""
+    p = Parameter(np.array([float(w)]), "W")
+    opt = optim.Adam([p], lr=lr, eps=1e-7)
+    p.grad[...] = g
+    opt.step()
+    return round(float(p.data[0]), 6)
+
+
+def l1_gradient(W, dW, lam) -> float:
+    p = Parameter(np.array([float(W)]), "W", is_weight=True)
+    p.grad[...] = dW
+    optim.L1(lam).add_gradient([p])
+    return round(float(p.grad[0]), 6)
+
+
+def maxpool_value(grid, row, col) -> float:
+    out = layers.MaxPool2d(2).forward(np.asarray(grid, dtype=float).reshape(1, 1, *np.shape(grid)))
+    return float(out[0, 0, row, col])
+
+
+def relu_backward_sum(x, dout) -> float:
+    layer = layers.ReLU()
+    layer.forward(np.asarray(x, dtype=float))
+    return float(layer.backward(np.asarray(dout, dtype=float)).sum())
+
+
+def sgd_square_step(w, lr) -> float:
+    """w after one SGD step on L = w² (nablab's SGD)."""
+    p = Parameter(np.array([float(w)]), "W")
+    p.grad[...] = 2 * p.data
+    optim.SGD([p], lr=lr).step()
+    return round(float(p.data[0]), 6)
+
+
 VALUES = {
+    "relu_backward_sum": relu_backward_sum,
+    "sgd_square_step": sgd_square_step,
+    "softmax_value": softmax_value,
+    "bn_output": bn_output,
+    "momentum_steps": momentum_steps,
+    "adam_first_step": adam_first_step,
+    "l1_gradient_value": l1_gradient,
+    "maxpool_value": maxpool_value,
     "mlp_params": lambda n_in, hidden, n_out: models.mlp(n_in, list(hidden), n_out, rng=0).num_parameters(),
     "simple_convnet_params": lambda: models.simple_convnet(rng=0).num_parameters(),
     "lenet_params": lambda: models.lenet(rng=0).num_parameters(),
