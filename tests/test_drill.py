@@ -419,3 +419,17 @@ def test_figure_questions_are_drawn_for_the_sheet_and_told_in_words(tmp_path):
     out = io.StringIO()
     quiz.show(next(q for q in questions if q.figure == "learning-rates"), "ja", 1, 1, out, color=False)
     assert "［図］" in out.getvalue() and "(C) 25, 64.844, 168.187, 1131.48" in out.getvalue()
+
+
+def test_check_bank_flags_choices_that_differ_only_in_spacing(tmp_path):
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "x.toml").write_text(PLANTED.replace('"grads[key] * self.lr"', '"self.lr*grads[key]"'), encoding="utf-8")
+    problems = bank.verify(bank.load(folder))
+    assert any("differ only in spacing" in p for p in problems), problems
+
+
+def test_the_japanese_sheet_says_what_each_wrong_choice_does(tmp_path):
+    q = next(q for q in bank.load() if q.id == "s2-momentum")
+    html = export.export([q], tmp_path / "one.html", "ja").read_text(encoding="utf-8")
+    assert html.count("を実行すると: 最初の食い違い") == len(q.choices) - 1 and "differs" not in html

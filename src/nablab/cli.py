@@ -153,8 +153,7 @@ def add_drill_parser(sub) -> None:
     drill.add_argument("--section", help="only this section (flow, 1, 2, 3, 4, 5)")
     drill.add_argument("--n", type=int, help="at most N questions")
     drill.add_argument("--lang", choices=("ja", "en"), default="ja")
-    drill.add_argument("--seed", type=int, help="the order of the questions and of each question's choices "
-                       "(the same seed, the same order)")
+    drill.add_argument("--seed", type=int, help="the order of the questions and their choices (repeatable)")
     drill.add_argument("--answers", metavar="a,c,b", help="answer in order without asking (scripts, tests)")
     drill.add_argument("--list", action="store_true", help="id, section, kind, title of every question")
     drill.add_argument("--check-bank", action="store_true", help="prove every answer; non-zero if one fails")

@@ -25,7 +25,7 @@ import numpy as np
 from ..errors import DataError
 from ..checker import course
 from ..checker.components import OPTIMIZER_ARGS, find
-from . import figures, proofs, values
+from . import figures, function_proofs, proofs, values
 
 BANK = Path(__file__).with_name("bank")
 BLANK = "____"
@@ -177,7 +177,7 @@ def valid_check(kind: str, check) -> bool:
     if check.get("kind") in ("optimizer", "component"):   # judged by `nablab check`'s probe
         comp = find(check["define"]) if isinstance(check.get("define"), str) else None
         return comp is not None and (check["kind"] == "component" or comp.name in OPTIMIZER_ARGS)
-    return check.get("kind") == "function" and check.get("reference") in proofs.FUNCTIONS \
+    return check.get("kind") == "function" and check.get("reference") in function_proofs.FUNCTIONS \
         and isinstance(check.get("define"), str)
 
 
@@ -216,7 +216,7 @@ def prove_code(source: str, check: dict, name: str) -> proofs.Outcome:
                               f"コードが実行できません: {type(e).__name__}: {str(e)[:120]}")
     if check["kind"] in ("optimizer", "component"):
         return proofs.prove_component(namespace, check)
-    return proofs.prove_function(namespace, check)
+    return function_proofs.prove_function(namespace, check)
 
 
 def verify(questions: list[Question]) -> list[str]:

@@ -11,6 +11,7 @@ from ..errors import ConfigError
 from . import figures
 from .bank import Question, outcome
 
+RUNS = {"ja": "を実行すると", "en": "when run"}
 TITLES = {"ja": ("E資格 Day 2 演習問題", "解答と解説", "nablab による確認"),
           "en": ("E-qualification Day 2 drill", "Answers and explanations", "Checked by nablab")}
 
@@ -34,6 +35,9 @@ def sheet(questions: list[Question], lang: str, figure_dir: Path) -> list:
         proof = outcome(q, q.answer)
         if proof is not None:
             blocks.append(Paragraph(f"{checked}: {proof.text(lang)}"))
+        if q.kind == "code":                              # what each wrong choice does when run
+            blocks.append(Items([f"({letter}) {RUNS[lang]}: {outcome(q, letter).text(lang)}"
+                                 for letter in q.letters if letter != q.answer]))
     return blocks
 
 
