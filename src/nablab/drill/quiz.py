@@ -91,7 +91,7 @@ def shuffle_choices(questions: list[Question], seed: int | None) -> list[Questio
 
 def show(q: Question, lang: str, number: int, total: int, out, color: bool) -> None:
     print(f"\n[{number}/{total}] {q.section_name[lang]} — {q.title[lang]}  ({q.id})", file=out)
-    print(q.text[lang], file=out)
+    print(q.text[lang].replace("**", ""), file=out)                  # the sheet shows **…** in bold
     if q.figure:
         print(WORDS[lang]["figure"] + " " + figures.describe(q.figure, lang), file=out)
     if q.code:
