@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
 from . import challenges, day3, formulas, search, shapes
-from .runs import (Run, best_of, bn_sweep, course_text, depth_without_bn, dg_share, label, mean_std,
+from .runs import (Run, best_of, bn_sweep, course_text, data_sizes, depth_without_bn, dg_share, label, mean_std,
                    path_features, regularised_verdict)
 from .text import TEXT
 
@@ -285,7 +285,7 @@ def provenance(T, runs):
             source = ds.source.split(" from ", 1)[-1].split("; ")[0]
             if source not in sources:
                 sources.append(source)
-        rows.append([name, ds.name if ds else "—", f"{ds.n_train} / {ds.n_test}" if ds else "—",
+        rows.append([name, ds.name if ds else "—", data_sizes(T, r) if ds else "—",
                      str(r.results.seeds), f"{r.wall_time():.1f}", f"`{r.path.name}`",
                      ", ".join(f"`{o}`" for o in r.results.overrides) or "—"])
     subsets = sorted({v.eval_test_samples for r in runs.values() if r.results.kind == "classify"

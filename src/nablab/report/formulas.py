@@ -20,8 +20,8 @@ FORMULAS = {
          r"\delta^{(l)} = \delta^{(l+1)} {W^{(l+1)}}^{\top} \odot f'(u^{(l)}),\quad "
          r"\frac{\partial E}{\partial W^{(l)}} = {z^{(l-1)}}^{\top} \delta^{(l)}"),
         ("Softmax with cross-entropy", "Softmax と交差エントロピー誤差",
-         r"y_k = \frac{e^{u_k}}{\sum_j e^{u_j}},\quad E = -\sum_k t_k \log y_k,\quad "
-         r"\frac{\partial E}{\partial u_k} = \frac{y_k - t_k}{N}\ \text{(mean over a batch of } N)"),
+         r"y_{nk} = \frac{e^{u_{nk}}}{\sum_j e^{u_{nj}}},\quad E = -\frac{1}{N}\sum_{n=1}^{N} \sum_k t_{nk} \log y_{nk},"
+         r"\quad \frac{\partial E}{\partial u_{nk}} = \frac{y_{nk} - t_{nk}}{N}"),
     ],
     "s1_points": [
         ("Sigmoid and its derivative", "シグモイド関数とその微分",
@@ -29,7 +29,7 @@ FORMULAS = {
         ("tanh and its derivative", "tanh とその微分",
          r"\tanh'(u) = 1 - \tanh^2(u) \le 1"),
         ("ReLU, Leaky ReLU", "ReLU と Leaky ReLU",
-         r"\mathrm{ReLU}(u) = \max(0, u),\quad \mathrm{LeakyReLU}(u) = \max(\alpha u, u)\ (\alpha = 0.01)"),
+         r"\mathrm{ReLU}(u) = \max(0, u),\quad \mathrm{LeakyReLU}(u) = \max(\alpha u, u)\ (\alpha = 0.1)"),
         ("Xavier and He initialisation (n inputs)", "Xavier と He の初期値（前層のノード数 n）",
          r"W \sim \mathcal{N}\!\left(0, \tfrac{1}{n}\right)\ \text{(Xavier)},\qquad "
          r"W \sim \mathcal{N}\!\left(0, \tfrac{2}{n}\right)\ \text{(He)}"),

@@ -157,6 +157,21 @@ def bn_sweep(T: dict, bn: Run) -> dict:
     return out
 
 
+def data_sizes(T: dict, run: Run) -> str:
+    """The training / test sizes a run's variants really used (a variant may use a subset of the
+    dataset, as the book's batch-norm experiment's 1,000 images): one size, or each with its count."""
+    ds = run.results.dataset
+    counts: dict = {}
+    for v in getattr(run.numbers, "variants", ()):
+        size = (getattr(v, "n_train", None) or ds.n_train, getattr(v, "n_test", None) or ds.n_test)
+        counts[size] = counts.get(size, 0) + 1
+    if len(counts) <= 1:
+        train, test = next(iter(counts), (ds.n_train, ds.n_test))
+        return T["src_data"].format(train=train, test=test)
+    return T["src_sep"].join(T["src_data"].format(train=a, test=b) + T["src_variants"].format(k=k)
+                             for (a, b), k in counts.items())
+
+
 def figure_source(T: dict, run: Run) -> str:
     """What a figure is drawn from, for its caption: ' — run `lenet`: 1 seed, 1000 iterations,
     5,000 / 1,000 images (quick)'. Iterations: the variants' (or the run's), where there are any."""
@@ -166,6 +181,6 @@ def figure_source(T: dict, run: Run) -> str:
     if iters:
         parts.append(T["src_iters"].format(n=" / ".join(map(str, iters))))
     if r.dataset:
-        parts.append(T["src_data"].format(train=r.dataset.n_train, test=r.dataset.n_test))
+        parts.append(data_sizes(T, run))
     return T["src"].format(name=r.experiment, details=T["src_sep"].join(parts),
                            quick=T["src_quick"] if r.quick else "")

@@ -35,8 +35,9 @@ TEXT = {
     "s5_h": "Section 5: AlexNet and deeper CNNs (最新のCNN)",
     "s5_points": [
         "AlexNet (Krizhevsky, Sutskever, Hinton, 2012) won ILSVRC 2012 with a top-5 error of 15.3 % against the "
-        "runner-up's 26.2 %: 5 convolution layers and 3 fully connected ones. Input 224×224×3; the first layer has 96 "
-        "11×11 filters with stride 4 (55×55×96), then 256, 384, 384 and 256 channels, with overlapping 3×3 max pooling "
+        "runner-up's 26.2 %: 5 convolution layers and 3 fully connected ones. Input 227×227×3 (the paper's figure says 224×224, but "
+        "(224 − 11)/4 + 1 = 54.25 is not an integer; (227 − 11)/4 + 1 = 55, or 224 with padding 2: (224 + 4 − 11)/4 + 1 = "
+        "55); the first layer has 96 11×11 filters with stride 4 (55×55×96), then 256, 384, 384 and 256 channels, with overlapping 3×3 max pooling "
         "of stride 2 after layers 1, 2 and 5. ReLU, local response normalisation (LRN), dropout 0.5 on both 4096-unit "
         "dense layers, data augmentation and two GPUs; about 60 million parameters.",
         "Between the convolutions and the classifier, conv5's 13×13×256 output is max-pooled to 6×6×256 = 9,216 "
