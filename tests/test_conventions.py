@@ -270,3 +270,25 @@ def test_mse_course_gradient_is_half_the_pytorch_one_per_element_count():
     pytorch.forward(y, t)
     np.testing.assert_allclose(course.backward(), (y - t) / 1)             # (y − d)/batch
     np.testing.assert_allclose(pytorch.backward(), 2 * (y - t) / y.size)
+
+
+def test_batchnorm_course_convention_is_the_courses_layer():
+    """BatchNorm(eps=1e-6, convention="course") equals the course's BatchNormalization step for step:
+    outputs, dx, dγ/dβ and the running statistics (biased variance, starting at 0), then test time."""
+    from nablab.checker.course import BatchNormalization
+    rng = np.random.default_rng(0)
+    gamma, beta = np.array([0.5, 2.0, -1.0]), np.array([0.1, 0.0, -0.3])
+    course = BatchNormalization(gamma.copy(), beta.copy())
+    ours = nl.BatchNorm(3, eps=1e-6, momentum=0.1, convention="course", dtype=np.float64)
+    ours.gamma.data[...], ours.beta.data[...] = gamma, beta
+    for step in range(3):
+        x, dy = rng.normal(step, 2, (6, 3)), rng.standard_normal((6, 3))
+        assert np.allclose(ours.forward(x), course.forward(x, train_flg=True))
+        ours.zero_grad()
+        assert np.allclose(ours.backward(dy), course.backward(dy.copy()))
+        assert np.allclose(ours.gamma.grad, course.dgamma) and np.allclose(ours.beta.grad, course.dbeta)
+        assert np.allclose(ours.running_mean.data, course.running_mean)
+        assert np.allclose(ours.running_var.data, course.running_var)
+    x = rng.normal(1, 2, (4, 3))
+    assert np.allclose(ours.eval().forward(x), course.forward(x, train_flg=False))
+    assert nl.BatchNorm(3).convention == "pytorch" and nl.BatchNorm(3).eps == 1e-5       # the defaults stay PyTorch's

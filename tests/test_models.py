@@ -123,3 +123,23 @@ def test_cnn_save_and_load(tmp_path):
     path = nl.save(net, tmp_path / "deep.npz")
     loaded = nl.load(path)
     np.testing.assert_array_equal(loaded.eval().forward(x), net.eval().forward(x))
+
+
+def test_the_course_bn_eps_decides_a_small_init():
+    """nablab's MLP builds the course's BatchNormalization (eps 10e-7): at the book's batch_norm_test
+    setting — five 100-unit ReLU layers, initial std 1e-4, 1,000 images, 191 SGD steps — it learns, and
+    with PyTorch's eps 1e-5 it does not (0.524 against 0.117 here)."""
+    from nablab.layers import BatchNorm
+    net = nl.models.mlp(784, [100] * 5, 10, init=1e-4, batchnorm=True, rng=0)
+    bns = [layer for layer in net.leaves() if isinstance(layer, BatchNorm)]
+    assert bns and all(b.eps == 1e-6 and b.convention == "course" for b in bns)
+    ds = nl.data.load("mnist", n_train=1000, n_test=100, subset="first")
+    final = {}
+    for eps in (1e-6, 1e-5):
+        net = nl.models.mlp(784, [100] * 5, 10, init=1e-4, batchnorm=True, rng=0)
+        for b in (layer for layer in net.leaves() if isinstance(layer, BatchNorm)):
+            b.eps = eps
+        h = nl.fit(net, nl.SoftmaxCrossEntropy(), nl.optim.SGD(net.parameters(), lr=0.01), ds, iters=191,
+                   batch_size=100, train_acc_on="full", eval_every=191, progress=False)
+        final[eps] = h.final["train_acc"]
+    assert final[1e-6] > 0.3 and final[1e-5] < 0.2, final

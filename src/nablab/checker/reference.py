@@ -124,35 +124,32 @@ class Dropout:
 
 
 class BatchNormalization:
-    """nablab's BatchNorm with the course's eps (10e-7); running statistics the course's way:
-    running = 0.9·running + 0.1·(batch mean, biased batch variance), starting at 0."""
+    """nablab's BatchNorm as the course builds it: eps 10e-7, momentum 0.9 on the old value (PyTorch's
+    0.1), ``convention="course"`` (running_var starts at 0 and averages the biased σ²)."""
 
     def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None):
-        self.gamma, self.beta, self.momentum = gamma, beta, momentum
-        self.running_mean, self.running_var = running_mean, running_var
+        self.gamma, self.beta, self.momentum, self.bn = gamma, beta, momentum, None
 
-    def _bn(self, d):
-        bn = layers.BatchNorm(d, eps=10e-7, momentum=1 - self.momentum, dtype=np.float64)
-        bn.gamma.data[...], bn.beta.data[...] = self.gamma, self.beta
-        return bn
+    @property
+    def running_mean(self):
+        return None if self.bn is None else self.bn.running_mean.data.copy()
+
+    @property
+    def running_var(self):
+        return None if self.bn is None else self.bn.running_var.data.copy()
 
     def forward(self, x, train_flg=True):
         self.shape = x.shape
         x2 = x.reshape(x.shape[0], -1)                              # the course: per activation
-        if self.running_mean is None:
-            self.running_mean, self.running_var = np.zeros(x2.shape[1]), np.zeros(x2.shape[1])
-        self.bn = self._bn(x2.shape[1])
-        if train_flg:
-            out = self.bn.forward(x2)
-            self.running_mean = self.momentum * self.running_mean + (1 - self.momentum) * x2.mean(axis=0)
-            self.running_var = self.momentum * self.running_var + (1 - self.momentum) * x2.var(axis=0)
-        else:
-            self.bn.eval()
-            self.bn.running_mean.data[...], self.bn.running_var.data[...] = self.running_mean, self.running_var
-            out = self.bn.forward(x2)
-        return out.reshape(self.shape)
+        if self.bn is None:
+            self.bn = layers.BatchNorm(x2.shape[1], eps=10e-7, momentum=1 - self.momentum, convention="course",
+                                       dtype=np.float64)
+        self.bn.gamma.data[...], self.bn.beta.data[...] = self.gamma, self.beta
+        self.bn.train() if train_flg else self.bn.eval()
+        return self.bn.forward(x2).reshape(self.shape)
 
     def backward(self, dout):
+        _grads_zeroed(self.bn)
         dx = self.bn.backward(dout.reshape(dout.shape[0], -1))
         self.dgamma, self.dbeta = self.bn.gamma.grad.copy(), self.bn.beta.grad.copy()
         return dx.reshape(self.shape)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import positive, positive_int, probability
+from ..checks import one_of, positive, positive_int, probability
 from ..errors import ShapeError, shape_str
 from ..parameter import Buffer, Parameter
 from .base import Layer, check_dy
@@ -17,7 +17,7 @@ class BatchNorm(Layer):
         μ = mean(x),  σ² = mean((x − μ)²)           (biased, as PyTorch normalises)
         x̂ = (x − μ) / sqrt(σ² + eps),  y = γ x̂ + β
         running_mean ← (1 − momentum)·running_mean + momentum·μ
-        running_var  ← (1 − momentum)·running_var  + momentum·σ²·m/(m − 1)   (unbiased)
+        running_var  ← (1 − momentum)·running_var  + momentum·σ²·m/(m − 1)   (unbiased; "course": σ²)
     Evaluation: x̂ uses running_mean and running_var instead.
     Backward (training):
         ∂L/∂γ = Σ dy·x̂,  ∂L/∂β = Σ dy,
@@ -25,7 +25,10 @@ class BatchNorm(Layer):
 
     The course's momentum 0.9 (weight of the *old* value) is PyTorch's 0.1;
     the course normalises a 4-D input per activation, PyTorch per channel
-    (docs/conventions.md).
+    (docs/conventions.md). ``convention="course"`` keeps the running statistics as the
+    course's (and the book's) BatchNormalization does: running_var starts at 0 and averages the
+    biased σ² (no m/(m − 1)); with ``eps=1e-6`` (the course's 10e-7) it is the course's layer —
+    nablab's models build it so, ``BatchNorm``'s own defaults stay PyTorch's.
 
     >>> bn = BatchNorm(3)
     >>> y = bn.forward(np.random.default_rng(0).normal(5, 2, (50, 3)).astype(np.float32))
@@ -34,15 +37,17 @@ class BatchNorm(Layer):
     """
 
     def __init__(self, num_features: int, *, eps: float = 1e-5, momentum: float = 0.1,
-                 dtype=np.float32):
+                 convention: str = "pytorch", dtype=np.float32):
         super().__init__()
         self.num_features = positive_int("BatchNorm: num_features", num_features)
         self.eps = positive("BatchNorm: eps", eps)
         self.momentum = probability("BatchNorm: momentum", momentum, one=True)
+        self.convention = one_of("BatchNorm: convention", convention, ("pytorch", "course"))
         self.gamma = Parameter(np.ones(num_features, dtype=dtype), "gamma")
         self.beta = Parameter(np.zeros(num_features, dtype=dtype), "beta")
         self.running_mean = Buffer(np.zeros(num_features, dtype=dtype), "running_mean")
-        self.running_var = Buffer(np.ones(num_features, dtype=dtype), "running_var")
+        start = np.ones if convention == "pytorch" else np.zeros               # the course starts at 0
+        self.running_var = Buffer(start(num_features, dtype=dtype), "running_var")
 
     def _layout(self, x):
         """Reduction axes and the broadcast shape of per-channel vectors."""
@@ -71,7 +76,8 @@ class BatchNorm(Layer):
             self.running_mean.data *= 1 - mom
             self.running_mean.data += mom * mean.ravel()
             self.running_var.data *= 1 - mom
-            self.running_var.data += (mom * m / (m - 1)) * var.ravel()
+            unbiased = m / (m - 1) if self.convention == "pytorch" else 1.0
+            self.running_var.data += (mom * unbiased) * var.ravel()
         else:
             xc = x - self.running_mean.data.reshape(shape)
             inv_std = 1 / np.sqrt(self.running_var.data.reshape(shape) + self.eps)
@@ -94,4 +100,4 @@ class BatchNorm(Layer):
 
     def config(self):
         return {"num_features": self.num_features, "eps": self.eps, "momentum": self.momentum,
-                "dtype": np.dtype(self.gamma.data.dtype).name}
+                "convention": self.convention, "dtype": np.dtype(self.gamma.data.dtype).name}

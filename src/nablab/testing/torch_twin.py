@@ -59,8 +59,20 @@ def _batchnorm(layer):
             if x.dim() not in (2, 4):
                 raise ValueError(f"expected 2-D or 4-D input (got {x.dim()}-D)")
 
-    m = BatchNormAnyRank(layer.num_features, eps=layer.eps, momentum=layer.momentum,
-                         dtype=torch_dtype(layer.gamma.data))
+    class CourseRunningStatistics(BatchNormAnyRank):
+        """convention="course": torch's normalisation and autograd, running statistics the course's way
+        (the biased batch variance, no m/(m − 1))."""
+        def forward(self, x):
+            if not self.training:
+                return super().forward(x)
+            dims = (0,) if x.dim() == 2 else (0, 2, 3)
+            with torch.no_grad():
+                self.running_mean.mul_(1 - self.momentum).add_(self.momentum * x.mean(dims))
+                self.running_var.mul_(1 - self.momentum).add_(self.momentum * x.var(dims, unbiased=False))
+            return torch.nn.functional.batch_norm(x, None, None, self.weight, self.bias, True, 0.0, self.eps)
+
+    kind = CourseRunningStatistics if getattr(layer, "convention", "pytorch") == "course" else BatchNormAnyRank
+    m = kind(layer.num_features, eps=layer.eps, momentum=layer.momentum, dtype=torch_dtype(layer.gamma.data))
     with torch.no_grad():
         for ours, theirs in ((layer.gamma, m.weight), (layer.beta, m.bias),
                              (layer.running_mean, m.running_mean), (layer.running_var, m.running_var)):
