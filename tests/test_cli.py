@@ -30,3 +30,23 @@ def test_console_script_is_installed(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Dataset(mnist" in result.stdout
     assert result.stdout.count("per class") == 2
+
+
+def test_a_run_whose_reader_goes_away_still_finishes(tmp_path):
+    """`nablab run ... | head -1`: the pipe closes after the first line; the run goes on to its results
+    (an unfinished run never exits 0) and nothing is printed about the closed pipe."""
+    exe = os.path.join(os.path.dirname(sys.executable), "nablab")
+    out = tmp_path / "run"
+    child = subprocess.Popen([exe, "run", "optimizers", "--quick", "--out", str(out)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    first = child.stdout.readline()
+    child.stdout.close()                                   # the reader goes away, as `head -1` does
+    try:
+        err = child.stderr.read()
+        code = child.wait(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.stderr.close()
+    assert first.startswith("optimizers:") and code == 0, err
+    assert (out / "results.json").exists() and "BrokenPipe" not in err

@@ -9,14 +9,11 @@
                  [--metric val_acc] [--storage URL] [--out DIR] [--set key=value]... [--quick]
     nablab sweep --resume DIR [--trials N]
       (run, report and sweep take --executor local|dask|dask=ADDRESS)
-    nablab data list
-    nablab data fetch NAME [--fallback]
-    nablab data info NAME [--show grid.png]
+    nablab data list | fetch NAME [--fallback] | info NAME [--show grid.png]
     nablab drill [--section S] [--n N] [--lang ja|en] [--seed K] [--answers a,c,b...]
     nablab drill --list | --check-bank | --export FILE.html | --code NAME | --grade FILE | --stats
     nablab drill --exam [--n 30] [--minutes 45] [--seed K] [--answers a,c,b...]
-    nablab check FILE.py [--only NAME]... [--lang ja|en]
-    nablab check --list | --template NAME [--out FILE.py]
+    nablab check FILE.py [--only NAME]... [--lang ja|en] | --list | --template NAME [--out FILE.py]
 
 Each subcommand's parser names its function (``set_defaults(func=...)``); main() calls it.
 """
@@ -32,6 +29,7 @@ import time
 import numpy as np
 
 from .errors import NablabError
+from .pipes import pipe_safe_stdout
 
 
 def log_for(args):
@@ -274,8 +272,9 @@ def main(argv=None) -> int:
     args.argv = argv
     from .experiments.runner import RunInterrupted
     try:
-        code = args.func(args)               # None (0) or an exit code (nablab drill)
-        sys.stdout.flush()                   # a closed pipe shows here, not at interpreter exit
+        with pipe_safe_stdout(args.func in (run_command, report_command, sweep_command)):   # work outlives its reader
+            code = args.func(args)           # None (0) or an exit code (nablab drill)
+            sys.stdout.flush()               # a closed pipe shows here, not at interpreter exit
     except RunInterrupted as e:
         print(f"nablab: {e}", file=sys.stderr)
         return 130

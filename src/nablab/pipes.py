@@ -1,0 +1,52 @@
+"""stdout that outlives its reader: `nablab run ... | head -1` must not leave a run unfinished."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+
+class PipeSafe:
+    """stdout for the commands that do work (run, report, sweep): when its reader goes away
+    (`nablab run ... | head -1`) the rest of the output is dropped and the work goes on to the end — a
+    run is never left unfinished with exit code 0 because nobody was reading its log."""
+
+    def __init__(self, stream):
+        self.stream, self.gone = stream, False
+
+    def _drop(self) -> None:
+        self.gone = True
+        with contextlib.suppress(OSError, ValueError):           # nothing more reaches the closed pipe
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def pipe_safe_stdout(enabled: bool = True):
+    """sys.stdout wrapped in PipeSafe for the duration (restored after); nothing when not ``enabled``."""
+    if not enabled or isinstance(sys.stdout, PipeSafe):
+        yield
+        return
+    old, sys.stdout = sys.stdout, PipeSafe(sys.stdout)
+    try:
+        yield
+    finally:
+        sys.stdout = old
