@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from .errors import NablabError
-from .pipes import pipe_safe_stdout
+from .pipes import pipe_safe_stdout, terminate_as_interrupt
 
 
 def log_for(args):
@@ -272,7 +272,8 @@ def main(argv=None) -> int:
     args.argv = argv
     from .experiments.runner import RunInterrupted
     try:
-        with pipe_safe_stdout(args.func in (run_command, report_command, sweep_command)):   # work outlives its reader
+        work = args.func in (run_command, report_command, sweep_command)   # outlives its reader; SIGTERM = Ctrl-C
+        with pipe_safe_stdout(work), terminate_as_interrupt(work):
             code = args.func(args)           # None (0) or an exit code (nablab drill)
             sys.stdout.flush()               # a closed pipe shows here, not at interpreter exit
     except RunInterrupted as e:

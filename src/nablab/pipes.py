@@ -1,10 +1,14 @@
-"""stdout that outlives its reader: `nablab run ... | head -1` must not leave a run unfinished."""
+"""How the commands that work (run, report, sweep) meet their surroundings: a stdout that outlives
+its reader (`nablab run ... | head -1` must not leave a run unfinished) and SIGTERM taken as Ctrl-C
+(`timeout`, `kill`, a service manager: the run stops at its next step, checkpointed, resumable)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 
 
 class PipeSafe:
@@ -50,3 +54,19 @@ def pipe_safe_stdout(enabled: bool = True):
         yield
     finally:
         sys.stdout = old
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt(enabled: bool = True):
+    """SIGTERM raises KeyboardInterrupt in the main thread, as Ctrl-C does, for the duration."""
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    old = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)

@@ -230,3 +230,87 @@ def test_filesystem_errors_are_one_clear_line(tmp_path, capsys, args, message):
     code = main([a.format(**fill) for a in args])
     err = capsys.readouterr().err
     assert code in (1, 2) and message.format(**fill) in err and err.count("\n") == 1, err
+
+
+def pool_workers(pid: int) -> set[int]:
+    """The pids of ``pid``'s children that are multiprocessing pool workers (spawned), from /proc."""
+    found = set()
+    for child in Path("/proc").iterdir():
+        if not child.name.isdigit():
+            continue
+        try:
+            stat = (child / "stat").read_text()
+            cmdline = (child / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and "spawn_main" in cmdline:
+            found.add(int(child.name))
+    return found
+
+
+def alive(pids) -> set[int]:
+    out = set()
+    for p in pids:
+        try:
+            state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            out.add(p)
+    return out
+
+
+def running_with_workers(out: Path):
+    """A four-task run on two workers, once both workers are training (a checkpoint is written). Its
+    stderr goes to a file: workers that outlive the main process would hold a pipe open for good."""
+    err = open(out.parent / f"{out.name}.stderr", "w+")
+    proc = subprocess.Popen([NABLAB, *RUN, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=err, text=True,
+                            env=ENV, preexec_fn=ctrl_c_as_in_a_terminal)
+    proc.err = err
+    deadline = time.time() + 120
+    while not (list((out / "checkpoints").glob("*/seed*/checkpoint.npz")) and len(pool_workers(proc.pid)) == 2):
+        assert proc.poll() is None and time.time() < deadline, "the run ended before its workers trained"
+        time.sleep(0.02)
+    return proc, pool_workers(proc.pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG are Linux's")
+def test_sigterm_acts_as_ctrl_c_and_the_workers_stop_with_the_run(tmp_path):
+    """`timeout`, `kill` or a service manager send SIGTERM to the main process only: it stops as Ctrl-C
+    does — exit 130, the resume hint, no worker left behind."""
+    proc, workers = running_with_workers(tmp_path / "termed")
+    try:
+        proc.send_signal(signal.SIGTERM)
+        sent = time.time()
+        code = proc.wait(timeout=60)
+        took = time.time() - sent
+        proc.err.seek(0)
+        err = proc.err.read()
+        deadline = time.time() + 5
+        while alive(workers) and time.time() < deadline:
+            time.sleep(0.05)
+        left = alive(workers)
+    finally:
+        proc.err.close()
+        for pid in alive(workers):                         # the suite stops what it started
+            os.kill(pid, signal.SIGKILL)
+    assert took < 10, "SIGTERM took too long"
+    assert code == 130 and f"nablab run --resume {tmp_path / 'termed'}" in err and "Traceback" not in err, err
+    assert not left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG are Linux's")
+def test_workers_die_with_a_killed_main_process(tmp_path):
+    """SIGKILL (or the OOM killer) on the main process: the workers get SIGKILL from the kernel at once
+    (PR_SET_PDEATHSIG) instead of training on for minutes into a run directory whose lock is gone."""
+    proc, workers = running_with_workers(tmp_path / "killed")
+    proc.kill()
+    proc.wait(timeout=30)
+    proc.err.close()
+    deadline = time.time() + 5
+    while alive(workers) and time.time() < deadline:
+        time.sleep(0.05)
+    left = alive(workers)
+    for pid in left:                                       # the suite stops what it started
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "workers outlived their killed parent"

@@ -94,11 +94,27 @@ class Here:
 
 
 def start_worker(pids) -> None:
-    """A pool worker's first act: say its pid (so Ctrl-C can reach it) and hold Ctrl-C (fit's
-    handler stops a running training at its next step, checkpointed; a Ctrl-C that arrives while
-    the worker is idle or still loading a task's data stops that task at its first step)."""
+    """A pool worker's first act: die with its parent, say its pid (so Ctrl-C can reach it) and
+    hold Ctrl-C (fit's handler stops a running training at its next step, checkpointed; a Ctrl-C
+    that arrives while the worker is idle or still loading a task's data stops that task at its
+    first step)."""
+    die_with_parent()
     hold_ctrl_c()
     pids.put(os.getpid())
+
+
+def die_with_parent() -> None:
+    """On Linux, ask the kernel for SIGKILL when the process that started this one dies: a main
+    process killed (SIGKILL, the OOM killer) must not leave workers training for minutes into a run
+    directory whose lock is gone (PR_SET_PDEATHSIG = 1). Elsewhere nothing changes."""
+    if not os.uname().sysname == "Linux":
+        return
+    import ctypes
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:                                # it died before the request: go now
+        os._exit(1)
 
 
 class Pool:
