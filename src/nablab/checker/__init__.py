@@ -93,7 +93,7 @@ def check(*objects, only=None, lang: str = "ja", seconds: int = sandbox.SECONDS,
             return check_file(module.__file__, only=only, lang=lang, seconds=seconds)
         objects = (vars(module),)
     pool = _pool(objects, named)
-    found = finder.found({name: (0, 0) for name, obj in pool.items() if _learners(obj)})
+    found = finder.found({name for name, obj in pool.items() if _learners(obj)})
     files = {getattr(sys.modules.get(pool[d.name].__module__), "__file__", None) for d in found}
     if not named and len(files) == 1 and None not in files and all(pool[d.name].__module__ != "__main__"
                                                                    for d in found):

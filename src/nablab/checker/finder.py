@@ -13,8 +13,6 @@ from .components import COMPONENTS, Component
 class Definition:
     component: Component
     name: str             # the name the learner used (Relu or ReLU …)
-    first: int            # its lines in the file, first to last
-    last: int
 
 
 def definitions(source: str) -> dict[str, tuple[int, int]]:
@@ -24,14 +22,13 @@ def definitions(source: str) -> dict[str, tuple[int, int]]:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef))}
 
 
-def found(defined: dict[str, tuple[int, int]]) -> list[Definition]:
-    """The components among ``defined`` (a name → lines map), in the catalogue's order."""
+def found(defined) -> list[Definition]:
+    """The components among the names ``defined``, in the catalogue's order."""
     out = []
     for comp in COMPONENTS:
-        for name in comp.names:
-            if name in defined:
-                out.append(Definition(comp, name, *defined[name]))
-                break
+        name = next((n for n in comp.names if n in defined), None)
+        if name is not None:
+            out.append(Definition(comp, name))
     return out
 
 
