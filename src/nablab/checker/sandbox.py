@@ -13,6 +13,7 @@ infinite loop costs one component, not the check.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -109,10 +110,11 @@ def _watch(work: Path, spec: Path, env: dict, seconds: int, memory_mb: int, outp
                 seen, started = len(lines), time.monotonic()
                 current = _current(lines)
             if time.monotonic() - started > seconds + (5 if current is None else 0):   # +5: the child's start
-                os.killpg(child.pid, signal.SIGKILL)          # the learner's own children too
-                child.wait()
                 code = "time"
                 break
+        with contextlib.suppress(ProcessLookupError):         # the learner's own processes too, whatever ended it
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
     return _current(_lines(progress)), code
 
 
