@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from .bank import Question
-from .quiz import WORDS, ask, feedback, progress_file, record, show, shuffle_choices, validated
+from .quiz import WORDS, feedback, next_letter, progress_file, record, show, shuffle_choices, validated
 
 
 def choose(questions: list[Question], n: int, seed: int | None) -> list[Question]:
@@ -51,15 +51,9 @@ def run_exam(questions: list[Question], lang: str, minutes: float, answers: list
             break
         print(w["left"].format(minutes=f"{left:.1f}"), file=out)
         show(q, lang, i + 1, len(questions), out, color=False)
-        if answers is not None:
-            if i >= len(answers):
-                break
-            letter = answers[i]
-        else:
-            letter = ask(q, w, read)
-            if letter is None:
-                print(w["stopped"], file=out)
-                break
+        letter = next_letter(q, i, answers, w, read, out)
+        if letter is None:
+            break
         given[q.id] = letter
         record(q, letter, letter == q.answer)
     return mark(questions, given, lang, out)

@@ -134,17 +134,23 @@ def play(questions: list[Question], lang: str, answers: list[str] | None = None,
     total = len(questions) if answers is None else len(answers)
     for i, q in enumerate(questions[:total]):
         show(q, lang, i + 1, total, out, color)
-        if answers is not None:
-            letter = answers[i]
-        else:
-            letter = ask(q, w, read)
-            if letter is None:
-                print(w["stopped"], file=out)
-                break
+        letter = next_letter(q, i, answers, w, read, out)
+        if letter is None:
+            break
         asked += 1
         right += judge(q, letter, lang, out)
     print("\n" + w["score"].format(right=right, total=asked), file=out)
     return right, asked
+
+
+def next_letter(q: Question, i: int, answers: list[str] | None, w: dict, read, out) -> str | None:
+    """The i-th answer: from --answers, or asked; None stops (q, Ctrl-C, EOF, or no answer left)."""
+    if answers is not None:
+        return answers[i] if i < len(answers) else None
+    letter = ask(q, w, read)
+    if letter is None:
+        print(w["stopped"], file=out)
+    return letter
 
 
 def validated(questions: list[Question], answers: list[str] | None) -> list[str] | None:
