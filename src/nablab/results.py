@@ -53,7 +53,10 @@ class Variant:
     final_loss: float | None
     wall_time_s: float
     course: float | tuple[float, float] | None = None      # the course's published value or range
-    versus_course: str | None = None                       # inside / within noise / above / below
+    versus_course: str | None = None       # inside / within noise / above / below / one seed
+    noise: float | None = None             # 2σ allowed for chance (experiments/verdict.py)
+    noise_from: str | None = None          # σ from: "seeds", "test set" or "course"
+    course_at: dict = field(default_factory=dict)          # the course's test accuracy at checkpoints
     note: str | None = None
     diverged_at: tuple[int, ...] = ()
     parameters: int | None = None
@@ -61,6 +64,7 @@ class Variant:
     n_train: int | None = None                             # the variant's own subset (None: the dataset's)
     n_test: int | None = None
     test_acc_seeds: tuple[float | None, ...] = ()          # each seed's final test accuracy
+    test_acc_last100: float | None = None  # mean over the evaluations in the last 100 iterations
     at: dict = field(default_factory=dict)                 # {"100": {"train_acc", "test_acc"}, ...}
     panel: str | None = None
     grad_norms_start: GradNorms | None = None

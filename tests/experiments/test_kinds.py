@@ -103,19 +103,36 @@ def test_unknown_variant_key_lists_the_known_ones(tmp_path):
         run.variant("twolayer")
 
 
-@pytest.mark.parametrize("mean, std, course, verdict", [
-    (0.1135, 0.0, 0.1135, "inside"),
-    ((0.1135 * 3) / 3, 0.0, 0.1135, "inside"),               # float rounding is not a verdict
-    (0.92, 0.01, [0.91, 0.93], "inside"),
-    (0.95, 0.004, [0.91, 0.94], "above"),
-    (0.945, 0.004, [0.91, 0.94], "within noise"),             # 0.005 from the range, 2σ = 0.008
-    (0.85, 0.0, 0.8884, "below"),
-    (None, None, 0.5, None),
-    (0.9, 0.0, None, None),
+@pytest.mark.parametrize("seeds, n_test, course, verdict, source", [
+    ([0.1135] * 3, 10_000, 0.1135, "inside", "test set"),
+    ([0.1135 * 3 / 3] * 3, 10_000, 0.1135, "inside", "test set"),          # float rounding is not a verdict
+    ([0.91, 0.92, 0.93], 10_000, [0.91, 0.93], "inside", "seeds"),
+    # simple-cnn's case: 2 of 1,000 images below the course, seeds agree: the test set's σ = 0.0063 decides
+    ([0.9577, 0.9572, 0.9582], 1_000, [0.96, 0.966], "within noise", "test set"),
+    # 0.01 above one published run on 10,000 images: σ = max(0.0020 seeds, 0.0022 test set), 2σ ≈ 0.0044
+    ([0.948, 0.95, 0.952], 10_000, 0.94, "above", "test set"),
+    ([0.948, 0.95, 0.952], 10_000, [0.91, 0.94], "within noise", "course"),  # a 0.03-wide range: 2σ = 0.03
+    # the course's own spread: a range 0.0077 wide allows 2σ = 0.0077 (momentum-after's case)
+    ([0.9403] * 3, 10_000, [0.9261, 0.9338], "within noise", "course"),
+    # L1's unstable seeds: σ is the seeds' spread
+    ([0.36, 0.45, 0.73], 10_000, [0.64, 0.70], "within noise", "seeds"),
+    ([0.85] * 3, 10_000, 0.8884, "below", "test set"),
+    ([0.85], 10_000, 0.8884, "one seed", "test set"),                       # never below on one seed
+    ([0.885], 10_000, 0.8884, "within noise", "test set"),
+    ([None, 0.5], 10_000, 0.5, "inside", "test set"),                        # a diverged seed is left out
 ])
-def test_verdict_against_the_course(mean, std, course, verdict):
-    from nablab.experiments.kinds.classify import versus_course
-    assert versus_course(mean, std, tuple(course) if isinstance(course, list) else course) == verdict
+def test_verdict_against_the_course(seeds, n_test, course, verdict, source):
+    from nablab.experiments.verdict import versus_course
+    v = versus_course(seeds, tuple(course) if isinstance(course, list) else course, n_test)
+    assert (v.verdict, v.noise_from) == (verdict, source)
+    values = [s for s in seeds if s is not None]
+    assert v.noise >= 2 * ((sum(values) / len(values)) * (1 - sum(values) / len(values)) / n_test) ** 0.5 - 1e-12
+
+
+@pytest.mark.parametrize("seeds, course", [([None, None], 0.5), ([0.9], None)])
+def test_no_verdict_without_a_course_or_a_result(seeds, course):
+    from nablab.experiments.verdict import versus_course
+    assert versus_course(seeds, course, 1000) is None
 
 
 def test_quick_previews_use_one_seed_unless_asked():

@@ -10,6 +10,7 @@ from nablab.cli import main
 from nablab.experiments import names
 from helpers import run_chromium
 from nablab.report.answers import all_checks
+from nablab.report.text import TEXT
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -191,9 +192,18 @@ def test_a_fallback_dataset_is_announced(report, tmp_path):
 def test_course_results_and_verdicts_are_shown(report):
     results = json.loads((report / "runs-quick" / "optimizers" / "results.json").read_text())
     rms = next(v for v in results["variants"] if v["key"] == "rmsprop")
-    assert rms["course"] == [0.9392, 0.9463] and rms["versus_course"] in ("inside", "within noise", "above", "below")
+    assert rms["course"] == [0.9392, 0.9463] and rms["noise_from"] in ("seeds", "test set", "course")
+    assert rms["versus_course"] in ("inside", "within noise", "above", "below", "one seed")
     en = (report / "report.en.md").read_text(encoding="utf-8")
     assert "| course result | nablab vs course |" in en and "0.9392–0.9463" in en
+    for lang, md in (("en", en), ("ja", (report / "report.md").read_text(encoding="utf-8"))):
+        T = TEXT[lang]
+        table = md.split(f"## {T['course_h']}")[1].split("\n## ")[0]
+        rows = [line.split(" | ") for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
+        assert rows and all(len(r) == len(T["course_header"]) for r in rows)
+        outside = [r for r in rows if r[4].split(" (")[0].split("（")[0] in
+                   (T["verdicts"]["above"], T["verdicts"]["below"], T["verdicts"]["one seed"])]
+        assert all(r[-1].strip(" |") for r in outside), outside      # never an outside verdict without a reason
 
 
 def test_day3_chapter_quotes_its_runs(report):

@@ -141,12 +141,17 @@ class TrainSpec:
         require(not unknown, at(where, "probes"), f"some of {list(PROBES)}", list(self.probes))
 
 
+CHECKPOINT_KEYS = ("100", "300", "500", "1000", "2000")   # the curriculum's curve checkpoints (§7b)
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """One variant of a classification experiment."""
     label: str = "run"
     key: str = ""                         # filled from the label when the TOML gives none
     course: float | tuple[float, float] | None = None   # the course's result: value or range
+    course_at: dict = field(default_factory=dict)  # the course's test accuracy at checkpoints:
+                                          # {"100": 0.88, "1000": [0.76, 0.81], ...} (curriculum §7b)
     note: str = ""
     panel: str = ""                       # variants given a panel are drawn as small multiples
                                           # (one axes per panel, figure "panels"), not on "comparison"
@@ -159,6 +164,12 @@ class RunSpec:
         if isinstance(self.course, tuple):
             lo, hi = self.course
             require(0 <= lo <= hi <= 1, at(where, "course"), "[low, high] within [0, 1]", list(self.course))
+        for it, value in self.course_at.items():
+            require(str(it) in CHECKPOINT_KEYS, at(where, "course_at"), f"keys among {list(CHECKPOINT_KEYS)}", it)
+            lo, hi = value if isinstance(value, list) and len(value) == 2 else (value, value)
+            require(all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
+                        for v in (lo, hi)) and lo <= hi,
+                    at(where, f"course_at.{it}"), "an accuracy or [low, high] within [0, 1]", value)
 
 
 CELLS = tuple(name for name, a in ARCHITECTURES.items() if a.recurrent)     # rnn, lstm, gru

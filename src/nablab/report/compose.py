@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
 from . import challenges, day3, formulas, search, shapes
+from .course import course_comparison, verdict
 from .runs import (Run, best_of, bn_sweep, course_text, data_sizes, depth_without_bn, dg_share, label, mean_std,
                    path_features, regularised_verdict)
 from .text import TEXT
@@ -53,7 +54,7 @@ def variant_table(T, run: Run) -> list:
             test = T["diverged_at"].format(it=v.diverged_at[0])
         row = [label(T, v.label), test, mean_std(v, "train_acc"), f"{v.wall_time_s:.1f}"]
         if course:
-            row += [course_text(v.course), T["verdicts"].get(v.versus_course, "")]
+            row += [course_text(v.course), verdict(T, v)]
         rows.append(row)
     overrides = run.results.overrides
     note = [Paragraph(T["overrides"].format(sets=", ".join(f"`--set {o}`" for o in overrides)))] if overrides else []
@@ -239,28 +240,6 @@ def section5(T, runs):
                 alex_iters=alex.variant("gap").iters,
                 cut=1 - alex.variant("gap").parameters / alex.variant("flatten").parameters,
                 gap_verdict=T["gap_lower" if alex.acc("gap") < alex.acc("flatten") else "gap_higher"]))]
-
-
-def course_comparison(T, runs) -> list:
-    """Every variant with a published course result: the course's value or range, our mean ± std,
-    where ours falls, and — where it falls outside — the measured reason (T["course_why"])."""
-    rows = []
-    for name, run in runs.items():
-        if run.results.kind != "classify":
-            continue
-        acc = {v.key: v.test_acc for v in run.variants}
-        n_test = run.results.dataset.n_test if run.results.dataset else 0
-        for v in run.variants:
-            if v.course is None:
-                continue
-            lo, hi = (v.course, v.course) if isinstance(v.course, (int, float)) else v.course
-            gap = max(lo - v.test_acc, v.test_acc - hi, 0) if v.test_acc is not None else 0
-            why = T["course_why"].get(f"{name}/{v.key}", "") if v.versus_course in ("above", "below") else ""
-            rows.append((name, label(T, v.label), course_text(v.course), f"{mean_std(v)} ({v.seeds})",
-                         T["verdicts"].get(v.versus_course, ""),
-                         why.format(mean=v.test_acc, std=v.test_acc_std, acc=acc, gap=gap,
-                                    images=round(gap * n_test), n_test=n_test)))
-    return [Heading(2, T["course_h"]), Paragraph(T["course_intro"]), Table(T["course_header"], rows)]
 
 
 def quirks(T, runs):

@@ -19,6 +19,7 @@ from ..architectures import ARCHITECTURES
 from ..builders import build
 from ..classify_figures import accuracy_figure, comparison_figure, panels_figure, probe_figures
 from ..datasets import data_for
+from ..verdict import versus_course
 from ..spec import RunSpec
 from ...validate import SET, build as build_spec, deep_merge, nested
 from ...checks import refuse
@@ -49,19 +50,12 @@ def quick_run(run: dict) -> dict:
     return run
 
 
-def versus_course(mean: float | None, std: float | None, course) -> str | None:
-    """Where our mean over seeds falls against the course's published value or [low, high] range:
-    "inside"; "within noise" (outside, but closer than 2 standard deviations of our seeds);
-    else "above" or "below". None where the course publishes nothing."""
-    if course is None or mean is None:
-        return None
-    lo, hi = (course, course) if isinstance(course, (int, float)) else course
-    slack = 1e-9                                   # accuracies are k/N: no float-rounding verdicts
-    if lo - slack <= mean <= hi + slack:
-        return "inside"
-    if max(lo - mean, mean - hi) <= 2 * (std or 0.0):
-        return "within noise"
-    return "below" if mean < lo else "above"
+def last_100(hs: list[History], iters: int) -> float | None:
+    """The mean test accuracy of the evaluations in the last 100 iterations, over seeds: a final
+    number that one lucky or unlucky evaluation moves less (None where none was recorded)."""
+    values = [p["test_acc"] for h in hs for p in h.points
+              if p["iteration"] > iters - 100 and p.get("test_acc") is not None]
+    return number(np.mean(values)) if values else None
 
 
 def optimizer_settings(name: str) -> list[str]:
@@ -173,6 +167,8 @@ class Classify(Kind):
             return number(values.mean()), number(values.std())
 
         (test, test_std), (train, train_std) = stat("test_acc"), stat("train_acc")
+        seeds = [number(f["test_acc"]) for f in finals]
+        verdict = versus_course(seeds, run.course, len(data_for(run.data).y_test))
         curve = {}
         for it in CHECKPOINTS:
             pts = [next((p for p in h.points if p["iteration"] == it), None) for h in hs]
@@ -180,9 +176,11 @@ class Classify(Kind):
                 curve[str(it)] = {"train_acc": float(np.mean([p["train_acc"] for p in pts])),
                                   "test_acc": float(np.mean([p["test_acc"] for p in pts]))}
         return {"label": run.label, "key": run.key, "course": run.course,
-                "versus_course": versus_course(test, test_std, run.course), "note": run.note,
+                "versus_course": verdict.verdict if verdict else None, "note": run.note,
+                **({"noise": verdict.noise, "noise_from": verdict.noise_from} if verdict else {}),
+                **({"course_at": dict(run.course_at)} if run.course_at else {}),
                 "test_acc": test, "test_acc_std": test_std, "train_acc": train, "train_acc_std": train_std,
-                "test_acc_seeds": [number(f["test_acc"]) for f in finals],
+                "test_acc_seeds": seeds, "test_acc_last100": last_100(hs, run.train.iters),
                 "final_loss": number(np.mean([np.mean(h.losses[-tail:]) for h in hs])),
                 "diverged_at": [h.info.get("diverged_at") for h in hs if h.status == "diverged"],
                 "seeds": len(hs), "iters": run.train.iters, "parameters": hs[0].info.get("parameters"),

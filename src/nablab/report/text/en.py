@@ -21,10 +21,30 @@ TEXT = {
     "course_intro": ("Every variant for which the course publishes a result (the notebooks' typical "
                      "results, from several students' runs) beside nablab's mean ± standard deviation over its seeds "
                      "(their number in brackets), trained on the full MNIST with the notebook's own settings. "
-                     "\"inside\": our mean is in the course's range; \"within noise\": outside it, but closer than two "
-                     "standard deviations of our seeds; \"above\" / \"below\": further away — then the last column "
-                     "gives the reason we measured, or says that we found none."),
-    "course_header": ["experiment", "variant", "course", "nablab (seeds)", "nablab vs course", "why"],
+                     "Two accuracies differ by chance for three reasons, and the verdict allows for the largest (σ): "
+                     "our seeds' spread (their sample standard deviation), the test set's sampling error "
+                     "(√(p(1−p)/n): on 1,000 test images about 0.006 at p = 0.96) and, where the course gives a range "
+                     "from several runs, half its width. \"inside\": our mean is in the course's range; \"within "
+                     "noise\": outside it by at most 2σ (the column says which σ); \"above\" / \"below\": further "
+                     "away, over at least two seeds — then the last column gives the reason we measured, or says that "
+                     "we found none; a single seed further away is not judged. \"curve\": the test accuracy at the "
+                     "course's checkpoints, ours / the course's (one saved run each; our intermediate points use a "
+                     "fixed subset of the test set where the provenance says so)."),
+    "course_header": ["experiment", "variant", "course", "nablab (seeds)", "nablab vs course",
+                      "curve (ours / course)", "why"],
+    "per_seed": "; seeds {seeds}",
+    "last100": "; last 100 iterations {acc:.4f}",
+    "noise_from": {"seeds": "our seeds", "test set": "test set", "course": "the course's runs"},
+    "one_seed_why": ("One seed: cannot be judged — its distance from the course exceeds 2σ, but one seed shows "
+                     "nothing of the seeds' spread; run the experiment with 3 seeds."),
+    "course_notes": {
+        "overfitting/l1": ("The course runs this cell at lr 0.1, ten times the other 2_5 cells' 0.01: what L1 "
+                           "does and what the larger step does cannot be told apart here. The seeds end far apart — "
+                           "the runs are unstable (each curve jumps by tens of points), which is not the test set's "
+                           "sampling error; the mean over the last 100 iterations is the steadier number."),
+    },
+    "no_reason": ("Not explained: {images} of {n_test:,} test images outside the course's result, beyond 2σ = "
+                  "{noise:.4f}; the settings are the notebook's."),
     "course_why": {
         "optimizers/momentum-after": ("Not explained: {images} of {n_test:,} test images above the course's best "
                                       "copy; our seeds agree within ±{std:.4f}, the course's three copies spread "
@@ -50,8 +70,8 @@ TEXT = {
     "other_lang": "日本語版",
     "variant": "variant", "test_acc": "test acc", "train_acc": "train acc", "course": "course result",
     "versus": "nablab vs course", "diverged_at": "diverged at iteration {it}",
-    "verdicts": {"inside": "inside", "within noise": "within noise (2σ of our seeds)", "above": "above",
-                 "below": "below"},
+    "verdicts": {"inside": "inside", "within noise": "within noise", "above": "above", "below": "below",
+                 "one seed": "not judged (one seed)"},
     "diverged": "diverged", "prov_sources": "Data sources (the subsets each experiment drew are in its spec.json):",
     "seconds": "seconds", "key_points": "Key points (要点)", "results": "Implementation results (実装演習)",
     "discussion": "Discussion (考察)", "tests": "Confirmation tests (確認テスト)",
