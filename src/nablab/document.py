@@ -66,6 +66,9 @@ class Math:
 
 Block = Heading | Paragraph | Items | Table | Figure | Code | Math
 
+# a table column whose every cell starts with a number (or is "—") is right-aligned; text is left-aligned
+NUMBER = re.compile(r"^\s*(—|[−\-+±]?\.?\d)")
+NUM = ' class="num"'
 INLINE = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
 
 
@@ -126,10 +129,14 @@ def html_block(b: Block, ids: dict[int, str]) -> str:
         case Items(items):
             return "<ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in items) + "</ul>"
         case Table(header, rows):
-            head = "".join(f"<th>{inline_html(h)}</th>" for h in header)
-            body = "".join("<tr>" + "".join(f"<td>{inline_html(str(c))}</td>" for c in row) + "</tr>"
+            numeric = [all(NUMBER.match(str(row[i])) for row in rows if i < len(row) and str(row[i]))
+                       and any(i < len(row) and str(row[i]) for row in rows) for i in range(len(header))]
+            head = "".join(f"<th{NUM if numeric[i] else ''}>{inline_html(h)}</th>" for i, h in enumerate(header))
+            body = "".join("<tr>" + "".join(f"<td{NUM if i < len(numeric) and numeric[i] else ''}>"
+                                            f"{inline_html(str(c))}</td>" for i, c in enumerate(row)) + "</tr>"
                            for row in rows)
-            return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            # a wide table scrolls inside its own box, never the page (a phone's 400 px)
+            return f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
         case Figure(path, caption):
             data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
             return (f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
@@ -148,27 +155,33 @@ def html_block(b: Block, ids: dict[int, str]) -> str:
 STYLE = """
 body { font-family: "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif;
        max-width: 980px; margin: 2em auto; padding: 0 1em; line-height: 1.65; color: #222; }
+p, li, figcaption, h1, h2, h3 { overflow-wrap: anywhere; }
 h1 { border-bottom: 3px solid #345; padding-bottom: .2em; }
 h2 { border-bottom: 1px solid #aab; margin-top: 2.2em; }
 h3 { margin-top: 1.6em; color: #234; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
-th, td { border: 1px solid #bbc; padding: .25em .6em; }
+div.table { overflow-x: auto; margin: 1em 0; max-width: 100%; }
+table { border-collapse: collapse; font-size: 0.92em; }
+th, td { border: 1px solid #bbc; padding: .25em .6em; text-align: left; vertical-align: top; }
 th { background: #eef1f6; }
-td:not(:first-child) { text-align: right; }
+.num { text-align: right; }
 figure { margin: 1.2em 0; page-break-inside: avoid; }
-figure img { max-width: 100%; border: 1px solid #dde; }
+figure img { max-width: 100%; height: auto; border: 1px solid #dde; }
 figcaption { font-size: .9em; color: #555; }
 code { background: #f3f3f6; padding: 0 .25em; border-radius: 3px; }
-pre { background: #f6f6f9; padding: .8em; overflow-x: auto; }
-nav { background: #f7f8fb; padding: .6em 1em; border: 1px solid #dde; }
+pre { background: #f6f6f9; padding: .8em; overflow-x: auto; max-width: 100%; }
+nav { background: #f7f8fb; padding: .6em 1em; border: 1px solid #dde; overflow-wrap: anywhere; }
 nav ul { margin: 0; }
 nav ul ul { font-size: .88em; padding-left: 1.4em; }
 nav ul ul li { display: inline; }
 nav ul ul li:not(:last-child)::after { content: " · "; color: #889; }
-.math { display: flex; align-items: center; gap: 1em; margin: .4em 0 .4em 1em; }
+.math { display: flex; flex-wrap: wrap; align-items: center; gap: .2em 1em; margin: .4em 0 .4em 1em;
+        overflow-x: auto; max-width: 100%; }
 .math-label { min-width: 9em; color: #345; font-size: .92em; }
 math { font-size: 1.1em; }
-@media print { body { max-width: none; } nav { display: none; } h2 { page-break-before: always; } }
+@media (max-width: 600px) { body { margin: 1em auto; padding: 0 .6em; } .math { margin-left: 0; }
+                            .math-label { min-width: 0; } }
+@media print { body { max-width: none; } nav { display: none; } h2 { page-break-before: always; }
+               div.table { overflow: visible; } }
 """
 
 

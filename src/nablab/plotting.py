@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import layout
+
 
 # Okabe & Ito's colour-blind-safe palette (black first, yellow last: it is faint on white);
 # "C0"…"C7" in any figure name these colours
@@ -125,10 +127,12 @@ def translate(fig) -> None:
 
 def save(fig, folder: Path, name: str) -> Path:
     """Write ``name``.png (for pages) and ``name``.svg (for print) into ``folder``; return the PNG.
-    Its text is put in the current LANGUAGE (translate), and a figure wider than the report's
-    column gets its text enlarged (fit_page)."""
+    Its text is put in the current LANGUAGE (translate), a figure wider than the report's
+    column gets its text enlarged (fit_page), and a legend that covers data points is moved
+    outside its axes (layout.clear_legends)."""
     translate(fig)
     fit_page(fig)
+    layout.clear_legends(fig)                # a legend over data moves out to the right
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     fig.savefig(folder / f"{name}.png", dpi=DPI)

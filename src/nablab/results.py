@@ -89,6 +89,8 @@ class InitHistograms:
 @dataclass(frozen=True)
 class DepthGradients:
     nets: tuple[dict, ...]
+    train_iters: int | None = None           # the SGD steps between "init" and "trained"
+    lr: float | None = None
 
 
 @dataclass(frozen=True)

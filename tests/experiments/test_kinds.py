@@ -122,7 +122,7 @@ def test_unknown_variant_key_lists_the_known_ones(tmp_path):
     ([None, 0.5], 10_000, 0.5, "inside", "test set"),                        # a diverged seed is left out
 ])
 def test_verdict_against_the_course(seeds, n_test, course, verdict, source):
-    from nablab.experiments.verdict import versus_course
+    from nablab.verdict import versus_course
     v = versus_course(seeds, tuple(course) if isinstance(course, list) else course, n_test)
     assert (v.verdict, v.noise_from) == (verdict, source)
     values = [s for s in seeds if s is not None]
@@ -131,7 +131,7 @@ def test_verdict_against_the_course(seeds, n_test, course, verdict, source):
 
 @pytest.mark.parametrize("seeds, course", [([None, None], 0.5), ([0.9], None)])
 def test_no_verdict_without_a_course_or_a_result(seeds, course):
-    from nablab.experiments.verdict import versus_course
+    from nablab.verdict import versus_course
     assert versus_course(seeds, course, 1000) is None
 
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from nablab.document import Table
-from nablab.experiments.verdict import versus_course
+from nablab.verdict import versus_course
 from nablab.report.course import course_comparison
 from nablab.report.text import TEXT
 from nablab.results import Variant

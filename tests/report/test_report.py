@@ -102,7 +102,10 @@ def test_html_is_self_contained(report):
     html = (report / "index.html").read_text(encoding="utf-8")
     images = re.findall(r'<img src="([^"]+)"', html)
     assert len(images) >= 15 and all(src.startswith("data:image/png;base64,") for src in images)
-    assert "http://" not in html and "https://" not in html
+    assert "http://" not in html                                 # nothing is fetched: no src/href to the web,
+    assert not re.search(r'(src|href)="https?:|url\(https?:|<link |<script src', html)
+    refs = html.split(">参考文献</h2>")[1]                        # addresses only in the references, as text
+    assert "https://" not in html.split(">参考文献</h2>")[0] and refs.count("https://") >= 15
 
 
 def test_discussion_quotes_the_runs_numbers(report):
@@ -141,6 +144,10 @@ window.addEventListener('load', () => {
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   const links = [...document.querySelectorAll('a[href^="#"]')].filter(a => !document.getElementById(decodeURIComponent(a.hash.slice(1))));
   document.body.setAttribute('data-id-check', ids.length + ':' + (ids.length - new Set(ids).size) + ':' + links.length);
+  const wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+      && !e.closest('div.table, pre, .math')).map(e => e.tagName + '.' + e.className).slice(0, 5);
+  document.body.setAttribute('data-width-check', document.documentElement.scrollWidth + ':' + window.innerWidth
+      + ':' + wide.join(','));
 });
 </script></body>"""
 
@@ -151,7 +158,7 @@ def test_report_in_headless_chromium(report, page, tmp_path):
     checked.write_text((report / page).read_text(encoding="utf-8").replace("</body>", CHECK),
                        encoding="utf-8")
     result = run_chromium(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000",
-                           "--dump-dom", checked.as_uri()], tmp_path)
+                           "--window-size=1280,2000", "--dump-dom", checked.as_uri()], tmp_path)
     found = re.search(r'data-image-check="(\d+):(\d+)"', result.stdout)
     assert found, result.stderr[-2000:]
     total, broken = map(int, found.groups())
@@ -162,10 +169,28 @@ def test_report_in_headless_chromium(report, page, tmp_path):
     assert ids >= 40 and repeated == 0 and dangling == 0      # unique ids; every contents link lands
     console = [line for line in result.stderr.splitlines() if "CONSOLE" in line]
     assert not console, console
+    assert_fits(result.stdout, 1280)
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / f"report-{page.replace('.html', '')}.png"
     run_chromium(["--window-size=1100,3000", f"--screenshot={shot}", (report / page).as_uri()], tmp_path)
     assert shot.stat().st_size > 50_000
+
+
+def assert_fits(dom: str, width: int):
+    """The page does not scroll sideways at ``width`` CSS pixels: wide tables, code and formulas
+    scroll inside their own boxes, and no other element reaches past the viewport."""
+    page, view, wide = re.search(r'data-width-check="(\d+):(\d+):([^"]*)"', dom).groups()
+    assert int(view) == width and int(page) <= int(view) and not wide, (page, view, wide)
+
+
+@pytest.mark.parametrize("page", ["index.html", "index.en.html"])
+def test_the_page_fits_a_phone(report, page, tmp_path):
+    """At 400 px (a phone held upright) nothing overflows the viewport."""
+    checked = tmp_path / page
+    checked.write_text((report / page).read_text(encoding="utf-8").replace("</body>", CHECK), encoding="utf-8")
+    result = run_chromium(["--virtual-time-budget=10000", "--window-size=400,2000", "--dump-dom", checked.as_uri()],
+                          tmp_path)
+    assert_fits(result.stdout, 400)
 
 
 def test_a_fallback_dataset_is_announced(report, tmp_path):
@@ -207,15 +232,16 @@ def test_course_results_and_verdicts_are_shown(report):
 
 
 def test_day3_chapter_quotes_its_runs(report):
-    """The Day 3 preview follows Section 1 in both languages and quotes the recurrent runs."""
+    """The Day 3 preview is an appendix after Section 5 in both languages and quotes the recurrent runs."""
     runs = report / "runs-quick"
     gtt = json.loads((runs / "gradients-through-time" / "results.json").read_text())
     add = json.loads((runs / "adding-problem" / "results.json").read_text())
     seq = json.loads((runs / "sequential-mnist" / "results.json").read_text())
     rnn = next(c for c in gtt["cells"] if c["label"] == "RNN tanh, Xavier")["first_over_last"]
     lstm = next(r for r in add["runs"] if r["cell"] == "LSTM")["final_mse"]
-    for name, heading, s1, s2 in (("report.md", "## Day 3 予習", "## Section1", "## Section2"),
-                                  ("report.en.md", "## Day 3 preview", "## Section 1", "## Section 2")):
+    for name, heading, s1, s2 in (("report.md", "## 付録 — Day 3 予習", "## Section5", "## " + TEXT["ja"]["course_h"]),
+                                  ("report.en.md", "## Appendix — Day 3 preview", "## Section 5",
+                                   "## " + TEXT["en"]["course_h"])):
         text = (report / name).read_text()
         assert text.index(s1) < text.index(heading) < text.index(s2)
         chapter = text[text.index(heading):text.index(s2)]

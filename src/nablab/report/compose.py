@@ -7,8 +7,9 @@ their display label.
 
 from __future__ import annotations
 
+from .. import japanese
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
-from . import challenges, day3, formulas, search, shapes
+from . import challenges, cnn, day3, formulas, references, search, shapes
 from .course import course_comparison, verdict
 from .runs import (Run, best_of, bn_sweep, course_text, data_sizes, depth_without_bn, dg_share, label, mean_std,
                    path_features, regularised_verdict)
@@ -24,14 +25,15 @@ def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
         blocks.append(Paragraph(T["fallback_warning"].format(runs=", ".join(fallback))))
     blocks += learning_flow(T, runs, checks)
     blocks += section1(T, runs, checks)
-    blocks += day3.chapter(lang, T, runs)                 # Day 3 preview: the same problem through time
     blocks += section2(T, runs, checks)
     blocks += section3(T, runs, checks) + search.blocks(lang, T, runs)     # the book's §6.5, run
     blocks += section4(T, runs, checks)
     blocks += section5(T, runs)
+    blocks += day3.chapter(lang, T, runs)                 # appendix: Section 1's problem through time
     blocks += course_comparison(T, runs)
     blocks += quirks(T, runs)
     blocks += provenance(T, runs)
+    blocks += references.blocks(lang)
     return blocks
 
 
@@ -121,14 +123,17 @@ def section1(T, runs, checks):
             sg=sg, share_note=share_note, rg=vg.acc("relu-gauss"), sx=vg.acc("sigmoid-xavier"),
             rh=vg.acc("relu-he"), best=best.label, best_acc=mean_std(best), best_note=best_note,
             sg_ratio=grad_ratio(vg, "sigmoid-gauss"),
-            deep_course=vg.acc("relu-xavier-10-course-code"), deep_all=vg.acc("relu-xavier-10-all-layers"))),
+            deep_course=vg.acc("relu-xavier-10-course-code"), deep_all=vg.acc("relu-xavier-10-all-layers"),
+            gauss_course=vg.acc("relu-gauss-deeper-course-code"), gauss_all=vg.acc("relu-gauss-deeper-all-layers"),
+            gauss_verdict=T["gauss_vanishes" if vg.acc("relu-gauss-deeper-all-layers") < dg_share(vg) + 0.05
+                            else "gauss_learns"])),
         Paragraph(T["init_disc"].format(sat=sig1["layers"][-1]["saturated"],
                                     small_std=sig001["layers"][-1]["std"],
                                     xavier_std=sigx["layers"][-1]["std"], xavier_first=sigx["layers"][0]["std"])),
         Paragraph(T["depth_disc"].format(
             sig_ratio=s["grad_norm_init"][0] / s["grad_norm_init"][-1], sig_acc=s["test_acc"],
             sig_bn_ratio=s_bn["grad_norm_init"][0] / s_bn["grad_norm_init"][-1],
-            sig_bn_acc=s_bn["test_acc"], depth_verdict=depth_without_bn(T, nets, share=dg_share(dg)))),
+            sig_bn_acc=s_bn["test_acc"], depth_verdict=depth_without_bn(T, nets, share=dg_share(dg), steps=dg.numbers.train_iters))),
         Paragraph(T["bn_disc"].format(course=bn.acc("bn-course-code"),
                                   all=bn.acc("bn-all"), nobn=bn.acc("no-bn"),
                                   iters=bn.variant("no-bn").iters, **sweep)),
@@ -209,6 +214,7 @@ def section4(T, runs, checks):
                                          fast=by["sliding windows"]["seconds"] * 1e3,
                                          scaled=by["naive loops"].get("scaled_from") or shape[0],
                                          equal=T["equal_yes" if all(x["equal"] for x in rows) else "equal_no"])),
+            cnn.filters_paragraph(T, filt),
             Paragraph(T["simple_disc"].format(test=v.test_acc, train=v.train_acc, iters=v.iters,
                                           seconds=v.wall_time_s)),
             Heading(3, T["tests"]),
@@ -223,23 +229,13 @@ def overlap(demo: Run) -> int:
 
 def section5(T, runs):
     double, deep, lenet, alex = (runs[k] for k in ("double-cnn", "deep-cnn", "lenet", "alexnet-style"))
-    d = deep.variants[0]
     return [Heading(2, T["s5_h"]), *points(T, "s5_points"), Heading(3, T["results"]),
             *variant_table(T, double), Figure(double.figure("accuracy"), T["double_caption"]),
             *variant_table(T, deep), Figure(deep.figure("accuracy"), T["deep_caption"]),
             *variant_table(T, lenet), Figure(lenet.figure("accuracy"), T["lenet_caption"]),
             *variant_table(T, alex), Figure(alex.figure("comparison"), T["alex_caption"]),
             *shapes.blocks(T["lang"], runs),                   # LeNet, DoubleConvNet, DeepConvNet layer by layer
-            Heading(3, T["discussion"]),
-            Paragraph(T["s5_disc"].format(
-                double=double.acc("double"), arranged=double.acc("arranged"),
-                deep=d.test_acc, deep_iters=d.iters, deep_seconds=d.wall_time_s,
-                lenet=lenet.acc("lenet"),
-                flat=alex.acc("flatten"), flat_params=alex.variant("flatten").parameters,
-                gap=alex.acc("gap"), gap_params=alex.variant("gap").parameters,
-                alex_iters=alex.variant("gap").iters,
-                cut=1 - alex.variant("gap").parameters / alex.variant("flatten").parameters,
-                gap_verdict=T["gap_lower" if alex.acc("gap") < alex.acc("flatten") else "gap_higher"]))]
+            Heading(3, T["discussion"]), *cnn.section5_paragraphs(T, runs)]
 
 
 def quirks(T, runs):
@@ -274,4 +270,5 @@ def provenance(T, runs):
             Paragraph(T["prov_intro"].format(nablab=versions["nablab"], numpy=versions["numpy"],
                                          python=versions["python"], machine=versions["machine"],
                                          total=total, quick=T["prov_quick"] if quick else "")),
-            Table(T["prov_header"], rows), Paragraph(T["prov_sources"]), Items(sources)]
+            Table(T["prov_header"], rows), Paragraph(T["prov_sources"]),
+            Items([japanese.label(x, T.get("source_words", ())) for x in sources])]

@@ -1,23 +1,26 @@
-"""The report's Day 3 preview chapter: vanishing gradients through time (RNN, LSTM, GRU).
+"""The report's Day 3 preview, an appendix: vanishing gradients through time (RNN, LSTM, GRU).
 
-Not Day 2 content (the course puts RNNs and gradient clipping in Day 3, docs/curriculum.md §3); it
-follows Section 1 because it is the same problem one axis over: depth becomes time.
+Not Day 2 content (the course puts RNNs and gradient clipping in Day 3, docs/curriculum.md §3), so
+it comes after Section 5; it is Section 1's problem one axis over: depth becomes time.
 Every number comes from the runs gradients-through-time, adding-problem, sequential-mnist and
 lstm-cell; the text of both languages is here, beside the code that fills it.
 """
 
 from __future__ import annotations
 
+import math
+
 from ..document import Figure, Heading, Items, Paragraph, Table
+from ..verdict import binomial_se
 from .runs import Run
 
 EXPERIMENTS = ("gradients-through-time", "adding-problem", "sequential-mnist", "lstm-cell")
 
 TEXT = {
     "en": {
-        "h": "Day 3 preview: vanishing gradients through time (RNN, LSTM, GRU)",
-        "intro": "Not part of Day 2 (the course teaches RNNs, LSTM and gradient clipping on Day 3); it follows "
-                 "Section 1 because it is the same problem with time in place of depth.",
+        "h": "Appendix — Day 3 preview: vanishing gradients through time (RNN, LSTM, GRU)",
+        "intro": "Not part of Day 2 (the course teaches RNNs, LSTM and gradient clipping on Day 3): an appendix "
+                 "after Section 5 — Section 1's vanishing gradient again, with time in place of depth.",
         "points": [
             "An RNN applies the same layer at every step: h_t = tanh(x_t W_x + h_{t−1} W_h + b). "
             "Backpropagation through time (BPTT) multiplies the gradient by W_hᵀ and by tanh′ = 1 − h² ≤ 1 "
@@ -54,7 +57,9 @@ TEXT = {
         "seq_disc": ("Read row by row, MNIST reaches {rnn:.4f} with the tanh RNN, {lstm:.4f} with the LSTM and "
                      "{gru:.4f} with the GRU after {iters} iterations (hidden size 64 for all three). Twenty-eight "
                      "steps are short enough for the plain RNN to learn; {order}"),
-        "gated_higher": "the gated cells end higher.",
+        "gated_higher": "the gated cells end higher, by more than twice the test set's sampling error.",
+        "gated_within_noise": ("the gated cells end higher, but by less than twice the test set's sampling error "
+                               "on one seed: not a difference this run can show."),
         "gated_not_higher": "here the gated cells do not end higher.",
         "cell_caption": "One LSTM step traced by hand: A = x W_x + h W_h + b split into the gates i, f, g, o, "
                         "then c and h — the values and shapes of the \"LSTM reference card\"",
@@ -62,9 +67,9 @@ TEXT = {
                       "i, f and o lie in (0, 1) as sigmoid outputs, g and h in (−1, 1)."),
     },
     "ja": {
-        "h": "Day 3 予習：時間方向の勾配消失（RNN・LSTM・GRU）",
-        "intro": "Day 2 の範囲外（講座では RNN・LSTM・勾配クリッピングは Day 3 で扱う）。深さを時間に置き換えた"
-                 "同じ問題なので、Section 1 の後に置いた。",
+        "h": "付録 — Day 3 予習：時間方向の勾配消失（RNN・LSTM・GRU）",
+        "intro": "Day 2 の範囲外（講座では RNN・LSTM・勾配クリッピングは Day 3 で扱う）ため、Section 5 の後に付録として"
+                 "置いた。Section 1 の勾配消失を、深さを時間に置き換えてもう一度見る。",
         "points": [
             "RNN は各時刻に同じ層を使う：h_t = tanh(x_t W_x + h_{t−1} W_h + b)。時間方向の誤差逆伝播（BPTT）では"
             "1 ステップ戻るごとに勾配へ W_hᵀ と tanh′ = 1 − h² ≤ 1 が掛かるため、時刻 t に届く勾配は損失からの"
@@ -99,7 +104,9 @@ TEXT = {
         "seq_disc": ("行ごとに読ませた MNIST は、{iters} 回の反復で tanh RNN が {rnn:.4f}、LSTM が {lstm:.4f}、GRU が "
                      "{gru:.4f} だった（隠れ状態の大きさはいずれも 64）。28 ステップなら単純な RNN でも学習できる。"
                      "{order}"),
-        "gated_higher": "ゲート付きのセルのほうが高い正答率で終わった。",
+        "gated_higher": "ゲート付きのセルのほうが、テストデータの標本誤差の 2 倍を超えて高い正答率で終わった。",
+        "gated_within_noise": ("ゲート付きのセルのほうが高い正答率で終わったが、その差は 1 シードでのテストデータの"
+                               "標本誤差の 2 倍より小さく、この実行から差があるとは言えない。"),
         "gated_not_higher": "ここではゲート付きのセルのほうが高いとは言えなかった。",
         "cell_caption": "LSTM の 1 ステップを手で追ったもの：A = x W_x + h W_h + b をゲート i, f, g, o に分け、c と h "
                         "を求める。各値と形状（\"LSTM reference card\"）",
@@ -113,6 +120,17 @@ def verdict(mse: float, baseline: float) -> str:
     return "solved" if mse < 0.1 * baseline else ("learning" if mse < 0.8 * baseline else "baseline")
 
 
+def gated_order(acc: dict, n_test: int) -> str:
+    """"gated_higher" only where both gated cells beat the RNN by more than chance allows: 2σ of the
+    difference of two accuracies on the same n test images, σ = √(SE_a² + SE_b²) with the binomial
+    SE √(p(1 − p)/n) of each (one seed shows no seed spread: this is the least noise there is)."""
+    worst = min(acc["lstm"], acc["gru"])
+    noise = 2 * math.sqrt(binomial_se(worst, n_test) ** 2 + binomial_se(acc["rnn"], n_test) ** 2)
+    if worst - acc["rnn"] > noise:
+        return "gated_higher"
+    return "gated_within_noise" if worst > acc["rnn"] else "gated_not_higher"
+
+
 def chapter(lang: str, T: dict, runs: dict[str, Run]) -> list:
     """The chapter's blocks; ``T`` is the report's text (headings shared with the sections)."""
     D = TEXT[lang]
@@ -124,7 +142,8 @@ def chapter(lang: str, T: dict, runs: dict[str, Run]) -> list:
     final = {r["cell"]: r["final_mse"] for r in runs_add if r["seq_len"] == longest}
     baseline = add.numbers.baseline
     acc = {v.key: v.test_acc for v in seq.variants}
-    gated_higher = min(acc["lstm"], acc["gru"]) > acc["rnn"]
+    n_test = seq.results.dataset.n_test if seq.results.dataset else 0
+    order = gated_order(acc, n_test)
     return [
         Heading(2, D["h"]), Paragraph(D["intro"]), Heading(3, T["key_points"]), Items(D["points"]),
         Heading(3, T["results"]),
@@ -147,6 +166,6 @@ def chapter(lang: str, T: dict, runs: dict[str, Run]) -> list:
             gtt_T=gtt.numbers.seq_len, l1=cells["LSTM, forget bias 1"]["first_over_last"])),
         Paragraph(D["seq_disc"].format(rnn=acc["rnn"], lstm=acc["lstm"], gru=acc["gru"],
                                        iters=seq.variant("lstm").iters,
-                                       order=D["gated_higher" if gated_higher else "gated_not_higher"])),
+                                       order=D[order])),
         Paragraph(D["cell_disc"]),
     ]

@@ -3,7 +3,8 @@ in the Markdown). Course content (the lecture and the book's chapters 5–8), wr
 notation of the course code: W (weights), b (bias), u = xW + b, z = f(u), E (the loss), η (the
 learning rate).
 
-FORMULAS maps a key-points key of text/{ja,en}.py to [(English label, Japanese label, LaTeX), ...].
+FORMULAS maps a key-points key of text/{ja,en}.py to [(English label, Japanese label, LaTeX), ...];
+a formula with words in it has a fourth element, its Japanese LaTeX.
 """
 
 from __future__ import annotations
@@ -61,16 +62,21 @@ FORMULAS = {
          r"E' = E + \lambda_1 \sum |W| + \frac{\lambda_2}{2} \sum W^2"),
         ("Dropout, mask m with keep rate 1 − p", "ドロップアウト（マスク m、保持率 1 − p）",
          r"\text{course: } y = m \odot x \ \text{(training)},\ y = (1 - p)\, x \ \text{(test)};\quad "
-         r"\text{inverted: } y = \frac{m \odot x}{1 - p},\ y = x"),
+         r"\text{inverted: } y = \frac{m \odot x}{1 - p},\ y = x",
+         r"\text{講座: } y = m \odot x \ \text{（学習時）},\ y = (1 - p)\, x \ \text{（テスト時）};\quad "
+         r"\text{inverted dropout: } y = \frac{m \odot x}{1 - p},\ y = x"),
     ],
     "s4_points": [
         ("Output size (padding P, stride S)", "出力サイズ（パディング P、ストライド S）",
          r"OH = \frac{H + 2P - FH}{S} + 1,\quad OW = \frac{W + 2P - FW}{S} + 1"),
         ("Filter of a convolution layer", "畳み込み層のフィルター",
-         r"(FN, C, FH, FW),\quad \text{parameters } FN \cdot C \cdot FH \cdot FW + FN"),
+         r"(FN, C, FH, FW),\quad \text{parameters } FN \cdot C \cdot FH \cdot FW + FN",
+         r"(FN, C, FH, FW),\quad \text{パラメータ数 } FN \cdot C \cdot FH \cdot FW + FN"),
         ("im2col", "im2col",
          r"(N, C, H, W) \rightarrow (N \cdot OH \cdot OW,\ C \cdot FH \cdot FW),\quad "
-         r"\text{then one product with } (C \cdot FH \cdot FW,\ FN)"),
+         r"\text{then one product with } (C \cdot FH \cdot FW,\ FN)",
+         r"(N, C, H, W) \rightarrow (N \cdot OH \cdot OW,\ C \cdot FH \cdot FW),\quad "
+         r"\text{続いて } (C \cdot FH \cdot FW,\ FN) \text{ との行列積 1 回}"),
     ],
 }
 
@@ -78,4 +84,5 @@ FORMULAS = {
 def blocks(T: dict, key: str) -> list[Math]:
     """The formulas under the key points ``key`` (none where there are none)."""
     ja = T.get("lang") == "ja"
-    return [Math(latex, ja_label if ja else en_label) for en_label, ja_label, latex in FORMULAS.get(key, [])]
+    return [Math(latex[-1] if ja else latex[0], ja_label if ja else en_label)
+            for en_label, ja_label, *latex in FORMULAS.get(key, [])]

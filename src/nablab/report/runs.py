@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import japanese
 from ..errors import ConfigError
+from ..verdict import binomial_se
 from ..results import Variant
 from ..rundir import RunDir
 
@@ -81,7 +82,7 @@ def best_of(T: dict, variants) -> tuple[Variant, str]:
     return best, T[key].format(second=second.label, second_acc=mean_std(second))
 
 
-def depth_without_bn(T: dict, nets: dict, share: float) -> str:
+def depth_without_bn(T: dict, nets: dict, share: float, steps: int | None) -> str:
     """The sentence on depth-gradients' 10-layer sigmoid nets with Xavier and He, without BN: stuck at
     the no-learning share (within 0.05) or not, with ‖∂L/∂W₁‖/‖∂L/∂W₁₀‖ at initialisation."""
     values = {}
@@ -90,7 +91,7 @@ def depth_without_bn(T: dict, nets: dict, share: float) -> str:
         values[f"{short}_ratio"] = n["grad_norm_init"][0] / n["grad_norm_init"][-1]
         values[f"{short}_acc"] = n["test_acc"]
     stuck = max(values["sx_acc"], values["sh_acc"]) < share + 0.05
-    return T["depth_stuck" if stuck else "depth_learned"].format(**values)
+    return T["depth_stuck" if stuck else "depth_learned"].format(steps=steps or "?", **values)
 
 
 def dg_share(run: "Run") -> float:
@@ -115,6 +116,29 @@ def label(T: dict, text: str) -> str:
     """A catalogue label in the report's language: each (English, local) pair of
     T["label_words"] replaced in order (the Japanese report; English keeps the label)."""
     return japanese.label(text, T.get("label_words", ()))
+
+
+def bn_versus_none(T: dict, bn: Run, scales: dict) -> dict:
+    """How many weight scales each side learned at (test accuracy more than 0.05 above the
+    no-learning share), and where the net without BN ended higher than with it — beyond 2σ (the
+    larger seed spread, or the test set's binomial error of the difference) or within it."""
+    share = dg_share(bn)
+    n_test = bn.results.dataset.n_test if bn.results.dataset else 0
+    learned = {"bn": 0, "no-bn": 0}
+    losses = []
+    for s, k in scales.items():
+        with_bn, without = bn.variant(f"{k}-bn"), bn.variant(f"{k}-no-bn")
+        for side, v in (("bn", with_bn), ("no-bn", without)):
+            learned[side] += (v.test_acc or 0) > share + 0.05
+        if (without.test_acc or 0) > (with_bn.test_acc or 0):
+            se = math.sqrt(sum(binomial_se(v.test_acc, n_test) ** 2 for v in (with_bn, without)))
+            noise = 2 * max(with_bn.test_acc_std or 0, without.test_acc_std or 0, se)
+            losses.append(T["bn_loss"].format(scale=s, nobn=without.test_acc, bn=with_bn.test_acc,
+                                              noise=T["bn_apart" if without.test_acc - with_bn.test_acc > noise
+                                                      else "bn_within"].format(noise=noise)))
+    text = T["bn_loses"].format(where="; ".join(losses)) if losses else T["bn_never_loses"]
+    return {"bn_learned": learned["bn"], "nobn_learned": learned["no-bn"], "scales": len(scales),
+            "bn_loses": text}
 
 
 def path_features(results) -> dict:
@@ -151,6 +175,7 @@ def bn_sweep(T: dict, bn: Run) -> dict:
             gaps.append(v.train_acc - v.test_acc)
         out[f"{name}_range"] = ", ".join(parts)
         out[f"{name}_gap"] = sum(gaps) / len(gaps) if gaps else float("nan")
+    out.update(bn_versus_none(T, bn, scales))
     diff = out["bn_gap"] - out["nobn_gap"]
     out["gap_verdict"] = T["gap_verdicts"]["smaller" if diff < -0.01 else "larger" if diff > 0.01 else "same"]
     out["bn_images"] = bn.variant("std01-bn").n_train or (bn.results.dataset.n_train if bn.results.dataset else 0)

@@ -33,7 +33,12 @@ TEXT = {
                  "{lam_lo:.1e} and {lam_hi:.1e}{edge}; the finished trials with lr below 10⁻⁴ reach at most {slow:.3f}. "
                  "Over the finished trials the learning rate explains {imp_lr:.0%} of the variance of the "
                  "validation accuracy and λ {imp_lam:.0%} (fANOVA). "
-                 "The book reports good results for lr ≈ 0.001–0.01 and λ ≈ 10⁻⁸–10⁻⁶."),
+                 "The book reports good results for lr ≈ 0.001–0.01 and λ ≈ 10⁻⁸–10⁻⁶. {rising}"),
+        "rising": ("The best {top} curves were still rising when the budget ended: over the last quarter of the "
+                   "iterations they gained {rise:+.3f} on average — these are values at {iters} iterations, not "
+                   "what the settings reach; a longer budget would rank them more reliably."),
+        "flat": ("The best {top} curves had levelled off: over the last quarter of the iterations they moved "
+                 "{rise:+.3f} on average."),
         "edge": " — the learning rates sit at the top of the searched range ({hi:g}): the next search should "
                 "reach higher (the book narrows its range step by step; here the range first has to move up)",
         "none": "No trial finished ({pruned} pruned, {fail} failed), so there is no best trial to report.",
@@ -57,7 +62,10 @@ TEXT = {
                  "完了した試行の上位 {top} 個の差は検証画像 {n_val} 枚中 {spread} 枚以内で、その順位はノイズの範囲である。上位 {top} 個は lr が {lr_lo:.2g}〜{lr_hi:.2g}、λ が {lam_lo:.1e}〜{lam_hi:.1e} の範囲にある{edge}。"
                  "lr が 10⁻⁴ 未満の完了した試行は最高でも {slow:.3f} にとどまる。"
                  "完了した試行での検証精度の分散のうち、学習率が {imp_lr:.0%}、λ が {imp_lam:.0%} を説明する（fANOVA）。"
-                 "書籍は lr ≈ 0.001〜0.01、λ ≈ 10⁻⁸〜10⁻⁶ で学習がうまく進むとしている。"),
+                 "書籍は lr ≈ 0.001〜0.01、λ ≈ 10⁻⁸〜10⁻⁶ で学習がうまく進むとしている。{rising}"),
+        "rising": ("上位 {top} 個の曲線は予算の終わりでもまだ上がっていた: 最後の 4 分の 1 の反復で平均 {rise:+.3f}。"
+                   "これは {iters} 反復の時点の値で、その設定が到達する値ではない。予算を延ばせば順位はより確かになる。"),
+        "flat": "上位 {top} 個の曲線は頭打ちになっていた: 最後の 4 分の 1 の反復での変化は平均 {rise:+.3f}。",
         "edge": "（学習率は探索範囲の上端 {hi:g} に集まっている。次の探索では範囲を上に広げるべきである。書籍は範囲を"
                 "段階的に絞り込むが、ここではまず範囲を上へ動かす必要がある）",
         "none": "完了した試行がない（枝刈り {pruned}、失敗 {fail}）ため、最良の試行は示せない。",
@@ -90,11 +98,30 @@ def numbers(run: Run, top: int = 10, lang: str = "en") -> dict:
             "edge": TEXT[lang]["edge"].format(hi=lr_top(r.space))
             if min(t["params"][lr] for t in head) > lr_top(r.space) / 2 else "",
             "imp_lr": (r.importance or {}).get(lr, float("nan")),
-            "imp_lam": (r.importance or {}).get(lam, float("nan"))}
+            "imp_lam": (r.importance or {}).get(lam, float("nan")),
+            "rise": late_rise(head)}
+
+
+def late_rise(trials: list[dict]) -> float:
+    """The mean gain of the trials' validation curves over the last quarter of their iterations."""
+    gains = []
+    for t in trials:
+        curve = t.get("curve") or []
+        if len(curve) >= 2:
+            end = curve[-1][0]
+            start = next(v for it, v in curve if it >= 0.75 * end)
+            gains.append(curve[-1][1] - start)
+    return sum(gains) / len(gains) if gains else 0.0
 
 
 def blocks(lang: str, T: dict, runs: dict[str, Run]) -> list:
     run, S = runs[NAME], TEXT[lang]
-    text = S["text"].format(**numbers(run, lang=lang)) if run.numbers.best else S["none"].format(**run.numbers.counts)
+    if run.numbers.best:
+        nums = numbers(run, lang=lang)
+        # rising: more than two validation images' worth (1/n_val each) on average
+        nums["rising"] = S["rising" if nums["rise"] > 2 / nums["n_val"] else "flat"].format(**nums)
+        text = S["text"].format(**nums)
+    else:
+        text = S["none"].format(**run.numbers.counts)
     return [Heading(3, S["h"]), Items(S["points"]), Paragraph(text),
             Figure(run.figure("best_curves"), S["curves"]), Figure(run.figure("metric_vs_params"), S["params"])]

@@ -27,20 +27,25 @@ TEXT = {
 }
 
 
-def describe(layer) -> str:
-    """'conv 6@5×5, S1 P2', 'max pool 2×2, S2', 'dense 400 → 120', or the layer's class name."""
-    name = type(layer).__name__
+WORDS = {"en": {"conv": "conv", "pool": "max pool", "dense": "dense", "sep": ", "},
+         "ja": {"conv": "畳み込み", "pool": "最大プーリング", "dense": "全結合", "sep": "、"}}
+
+
+def describe(layer, lang: str = "en") -> str:
+    """'conv 6@5×5, S1 P2', 'max pool 2×2, S2', 'dense 400 → 120' (Japanese: 畳み込み, 最大プーリング,
+    全結合), or the layer's class name."""
+    name, w = type(layer).__name__, WORDS[lang]
     if name == "Conv2d":
         fn, c, fh, fw = layer.W.data.shape
-        return f"conv {fn}@{fh}×{fw}, S{layer.stride} P{layer.padding}"
+        return f"{w['conv']} {fn}@{fh}×{fw}{w['sep']}S{layer.stride} P{layer.padding}"
     if name == "MaxPool2d":
-        return f"max pool {layer.kernel_size}×{layer.kernel_size}, S{layer.stride}"
+        return f"{w['pool']} {layer.kernel_size}×{layer.kernel_size}{w['sep']}S{layer.stride}"
     if name == "Linear":
-        return f"dense {layer.W.data.shape[0]} → {layer.W.data.shape[1]}"
+        return f"{w['dense']} {layer.W.data.shape[0]} → {layer.W.data.shape[1]}"
     return name
 
 
-def rows(model, input_shape=(1, 28, 28)) -> list[list]:
+def rows(model, input_shape=(1, 28, 28), lang: str = "en") -> list[list]:
     """[[layer, output shape, parameters], ...] and a total row, from one forward pass in eval mode."""
     model.eval()
     x = np.zeros((1, *input_shape), dtype=np.float32)
@@ -49,7 +54,7 @@ def rows(model, input_shape=(1, 28, 28)) -> list[list]:
         x = layer.forward(x)
         n = layer.num_parameters()
         total += n
-        out.append([describe(layer), "(" + ", ".join(map(str, x.shape[1:])) + ")", f"{n:,}" if n else ""])
+        out.append([describe(layer, lang), "(" + ", ".join(map(str, x.shape[1:])) + ")", f"{n:,}" if n else ""])
     return out + [["", "", f"{total:,}"]]
 
 
@@ -58,7 +63,7 @@ def blocks(lang: str, runs: dict) -> list:
     S = TEXT[lang]
     out = [Heading(3, S["h"]), Paragraph(S["intro"])]
     for title, build, run, key in MODELS:
-        table = rows(build(rng=np.random.default_rng(0)))
+        table = rows(build(rng=np.random.default_rng(0)), lang=lang)
         table[-1][0] = f"**{title}** " + S["total"].format(run=runs[run].variant(key).parameters)
         out += [Paragraph(f"**{title}**"), Table(S["header"], table)]
     return out

@@ -19,7 +19,7 @@ from ..architectures import ARCHITECTURES
 from ..builders import build
 from ..classify_figures import accuracy_figure, comparison_figure, panels_figure, probe_figures
 from ..datasets import data_for
-from ..verdict import versus_course
+from ...verdict import versus_course
 from ..spec import RunSpec
 from ...validate import SET, build as build_spec, deep_merge, nested
 from ...checks import refuse

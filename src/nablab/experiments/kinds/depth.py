@@ -78,7 +78,7 @@ class DepthGradients(SingleRun):
                                  "batchnorm": bn, "grad_norm_init": before,
                                  "grad_norm_trained": grad_norms(net, x, t),
                                  "test_acc": accuracy(net, ds.x_test, ds.y_test)})
-        return {"nets": nets}
+        return {"nets": nets, "train_iters": p.train_iters, "lr": p.lr}
 
     def summary(self, results):
         rows = []

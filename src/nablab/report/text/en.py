@@ -1,6 +1,7 @@
 """English report text. Fields in {braces} are filled with numbers from the runs."""
 
 from .en_cnn import TEXT as CNN
+from .en_course import TEXT as COURSE
 
 TEXT = {
     "lang": "en",
@@ -17,52 +18,6 @@ TEXT = {
                          "1,996 by nablab) — because the full 60,000 / 10,000 set was not available on this "
                          "machine (`nablab data fetch mnist` fetches it). Their numbers are not comparable with "
                          "the course's."),
-    "course_h": "The course's results beside ours",
-    "course_intro": ("Every variant for which the course publishes a result (the notebooks' typical "
-                     "results, from several students' runs) beside nablab's mean ± standard deviation over its seeds "
-                     "(their number in brackets), trained on the full MNIST with the notebook's own settings. "
-                     "Two accuracies differ by chance for three reasons, and the verdict allows for the largest (σ): "
-                     "our seeds' spread (their sample standard deviation), the test set's sampling error "
-                     "(√(p(1−p)/n): on 1,000 test images about 0.006 at p = 0.96) and, where the course gives a range "
-                     "from several runs, half its width. \"inside\": our mean is in the course's range; \"within "
-                     "noise\": outside it by at most 2σ (the column says which σ); \"above\" / \"below\": further "
-                     "away, over at least two seeds — then the last column gives the reason we measured, or says that "
-                     "we found none; a single seed further away is not judged. \"curve\": the test accuracy at the "
-                     "course's checkpoints, ours / the course's (one saved run each; our intermediate points use a "
-                     "fixed subset of the test set where the provenance says so)."),
-    "course_header": ["experiment", "variant", "course", "nablab (seeds)", "nablab vs course",
-                      "curve (ours / course)", "why"],
-    "per_seed": "; seeds {seeds}",
-    "last100": "; last 100 iterations {acc:.4f}",
-    "noise_from": {"seeds": "our seeds", "test set": "test set", "course": "the course's runs"},
-    "one_seed_why": ("One seed: cannot be judged — its distance from the course exceeds 2σ, but one seed shows "
-                     "nothing of the seeds' spread; run the experiment with 3 seeds."),
-    "course_notes": {
-        "overfitting/l1": ("The course runs this cell at lr 0.1, ten times the other 2_5 cells' 0.01: what L1 "
-                           "does and what the larger step does cannot be told apart here. The seeds end far apart — "
-                           "the runs are unstable (each curve jumps by tens of points), which is not the test set's "
-                           "sampling error; the mean over the last 100 iterations is the steadier number."),
-    },
-    "no_reason": ("Not explained: {images} of {n_test:,} test images outside the course's result, beyond 2σ = "
-                  "{noise:.4f}; the settings are the notebook's."),
-    "course_why": {
-        "optimizers/momentum-after": ("Not explained: {images} of {n_test:,} test images above the course's best "
-                                      "copy; our seeds agree within ±{std:.4f}, the course's three copies spread "
-                                      "over 0.0077. The settings are the notebook's (lr 0.3, μ 0.9, sigmoid, "
-                                      "0.01·randn, batches drawn with replacement)."),
-        "overfitting/dropout-l1-course-code": ("Not explained: {images} of {n_test:,} test images above the "
-                                               "course's range; our seeds agree within ±{std:.4f}. The settings "
-                                               "are the notebook's (dropout 0.08 scaled at test time, L1 0.004 on "
-                                               "the hidden layers only, SGD lr 0.01)."),
-        "simple-cnn/simple": ("Not explained: {images} of the {n_test:,} test images below the course's lowest "
-                              "run; our seeds agree within ±{std:.4f}."),
-        "double-cnn/arranged": ("Not explained: {images} of the {n_test:,} test images above the answer "
-                                "notebook's runs after 100 iterations; our seeds spread ±{std:.4f}."),
-        "vanishing-gradient/relu-xavier-10-course-code": (
-            "0.41 is one student's run whose layer widths are not recorded (ours: nine hidden layers of 40). "
-            "The quirk itself is measured: with all ten layers trained the same net reaches "
-            "{acc[relu-xavier-10-all-layers]:.4f}."),
-    },
     "prov_test_subset": ("During training, the test accuracy of the Section 1–3 experiments (the curves) is measured "
                          "on a fixed random subset of {n} test images, to keep the whole report within 15 minutes "
                          "on two cores; every final number is measured on the whole test set."),
@@ -70,8 +25,6 @@ TEXT = {
     "other_lang": "日本語版",
     "variant": "variant", "test_acc": "test acc", "train_acc": "train acc", "course": "course result",
     "versus": "nablab vs course", "diverged_at": "diverged at iteration {it}",
-    "verdicts": {"inside": "inside", "within noise": "within noise", "above": "above", "below": "below",
-                 "one seed": "not judged (one seed)"},
     "diverged": "diverged", "prov_sources": "Data sources (the subsets each experiment drew are in its spec.json):",
     "seconds": "seconds", "key_points": "Key points (要点)", "results": "Implementation results (実装演習)",
     "discussion": "Discussion (考察)", "tests": "Confirmation tests (確認テスト)",
@@ -142,7 +95,12 @@ TEXT = {
                 "({best_acc}){best_note}. At the first iteration the gradient of sigmoid-gauss's first layer was "
                 "{sg_ratio:.1e} times that of its last layer — the vanishing gradient, measured. The ten-layer "
                 "ReLU-Xavier net reached {deep_course:.4f} when only W1–W3 were updated, as the course code does, "
-                "and {deep_all:.4f} when every layer was trained."),
+                "and {deep_all:.4f} when every layer was trained. ReLU-gauss one layer deeper ([40, 40, 20]) is "
+                "different: it reached {gauss_course:.4f} with the course's keys and {gauss_all:.4f} with every layer "
+                "trained — {gauss_verdict}"),
+    "gauss_vanishes": ("the deeper net stays at the no-learning share either way, so this is real vanishing (0.01·randn "
+                       "shrinks the signal at every layer), not only the W1–W3 quirk."),
+    "gauss_learns": "training every layer lets it learn: here the quirk, not vanishing, held it back.",
     "best_within_noise": ", within noise of {second} ({second_acc}): the seeds do not separate them",
     "best_separated": ", more than two standard deviations above the next, {second} ({second_acc})",
     "share_note": ", the share of the most frequent class ({share:.4f}) in the test set",
@@ -155,19 +113,26 @@ TEXT = {
     "depth_disc": ("In a 10-layer sigmoid net with weights 0.01·randn, ‖∂L/∂W₁‖ was {sig_ratio:.1e} × ‖∂L/∂W₁₀‖ "
                    "and the net stayed at {sig_acc:.4f}; with batch normalisation the ratio became {sig_bn_ratio:.2f} "
                    "and the test accuracy {sig_bn_acc:.4f}. {depth_verdict}"),
-    "depth_stuck": ("Xavier and He do not save the 10-layer sigmoid net without batch normalisation: their ratios "
-                    "were {sx_ratio:.1e} and {sh_ratio:.1e}, and both stayed at {sx_acc:.4f} / {sh_acc:.4f} — the "
-                    "right initialisation for sigmoid helps a 3-layer net (2_2_2) but not a 10-layer one."),
+    "depth_stuck": ("Xavier and He do not save the 10-layer sigmoid net without batch normalisation within this run's "
+                    "{steps} SGD steps: their ratios were {sx_ratio:.1e} and {sh_ratio:.1e}, and both stayed at "
+                    "{sx_acc:.4f} / {sh_acc:.4f}. The right initialisation for sigmoid is enough for a 3-layer net "
+                    "(2_2_2, 2,000 steps) but, in {steps} steps, not for a 10-layer one; whether a much longer run "
+                    "would get it moving, this run does not show."),
     "depth_learned": ("Without batch normalisation the 10-layer sigmoid net with Xavier reached {sx_acc:.4f} and "
-                      "with He {sh_acc:.4f} (gradient ratios {sx_ratio:.1e} and {sh_ratio:.1e})."),
+                      "with He {sh_acc:.4f} in {steps} SGD steps (gradient ratios {sx_ratio:.1e} and {sh_ratio:.1e})."),
     "bn_caption": "2_3: batch normalisation as the course runs it (sigmoid, Xavier, 784-40-20-10): "
                   "γ and β frozen as in the notebook, all parameters trained, and no BN",
     "bn_panels_caption": "The book's experiment: a 5×100 ReLU net with and without BN, one panel per initial "
                          "weight std",
     "bn_disc": ("The course's BN network (γ and β never updated, as in the notebook) reached {course:.4f}; training "
                 "γ and β too gave {all:.4f}; without BN the same net reached {nobn:.4f} in {iters} iterations. In "
-                "the sweep of 5 × 100 ReLU nets, BN learned at every weight scale ({bn_range}), while without BN "
-                "{nobn_range}."),
+                "the book's sweep of 5 × 100 ReLU nets, BN learned at {bn_learned} of the {scales} weight scales "
+                "({bn_range}), without BN at {nobn_learned} ({nobn_range}). {bn_loses}"),
+    "bn_loses": "BN is not better everywhere: {where}.",
+    "bn_loss": "at {scale} the net without BN ended higher, {nobn:.4f} against {bn:.4f} ({noise})",
+    "bn_apart": "more than 2σ = {noise:.4f} apart",
+    "bn_within": "within 2σ = {noise:.4f}: a tie",
+    "bn_never_loses": "At no weight scale did the net without BN end higher.",
     "ct1_q": "Find dz/dx by the chain rule, where z = t² and t = x + y.",
     "ct1_a": "dz/dx = dz/dt · dt/dx = 2t · 1 = 2(x + y).",
     "ct1_c": "At (x, y) = ({x}, {y}) the analytic value is {analytic:.1f} and a central difference gives {numeric:.6f}.",
@@ -183,9 +148,10 @@ TEXT = {
     "ct4_a": ("(1) Training is faster and more stable, because every layer's inputs keep a steady distribution "
               "(less sensitivity to the initial weights and to the learning rate). (2) It suppresses overfitting "
               "somewhat, because the batch statistics add noise."),
-    "ct4_c": ("In this report's sweep (test accuracy, training accuracy in brackets), with BN every initial weight scale "
-              "learned ({bn_range}); without BN {nobn_range}. The mean gap between training and test accuracy is "
-              "{bn_gap:.3f} with BN and {nobn_gap:.3f} without, on {bn_images:,} training images: {gap_verdict}"),
+    "ct4_c": ("In this report's sweep (test accuracy, training accuracy in brackets), with BN {bn_learned} of the "
+              "{scales} initial weight scales learned ({bn_range}); without BN {nobn_learned} ({nobn_range}). The mean "
+              "gap between training and test accuracy is {bn_gap:.3f} with BN and {nobn_gap:.3f} without, on "
+              "{bn_images:,} training images: {gap_verdict}"),
     "gap_verdicts": {"smaller": "smaller with BN, as the course says.",
                      "larger": "larger with BN — this run does not show BN reducing overfitting (nets without BN "
                                "that barely learn have little gap to close).",
@@ -202,6 +168,11 @@ TEXT = {
         "zig-zags. AdaGrad divides by the root of the accumulated squared gradients, giving each weight its "
         "own shrinking rate; RMSProp replaces the sum by an exponential average so the rate does not vanish; "
         "Adam combines momentum's average of gradients with RMSProp's average of squares, with bias correction.",
+        "The batch size and the learning rate go together: a larger batch gives a less noisy gradient and allows "
+        "a larger rate; batches of 32–256 (powers of two fit the hardware) are the usual start, and 100 in the "
+        "course. Learning-rate schedules lower the rate as training goes on — step decay (divide by 10 at fixed "
+        "epochs), exponential or cosine decay, often after a short warm-up: large steps first to get near a "
+        "minimum, small steps to settle in it.",
     ],
     "opt_caption": "2_4: sigmoid-gauss 784-40-20-10 with each optimiser",
     "paths_caption": "Optimiser paths on f(x, y) = x²/20 + y² from (−7, 2)",
@@ -239,6 +210,12 @@ TEXT = {
         "Early stopping ends training when the validation error stops falling and keeps the weights of the "
         "best validation point; data augmentation enlarges the training set with label-preserving changes "
         "(shifts, flips, rotations, noise) — more data is the surest remedy for overfitting.",
+        "The penalties are norms: ‖w‖_p = (Σ|w_i|^p)^(1/p). p = 2 is the Euclidean distance of w from 0 (L2), "
+        "p = 1 the Manhattan distance, the sum of absolute values (L1). The L1 ball has corners on the axes, so "
+        "the minimum with the penalty often lands where some weights are exactly 0; the L2 ball is round, so it "
+        "only shrinks them.",
+        "Dropout slows convergence: each step trains a random thinned network, so more iterations are needed to "
+        "reach the same training accuracy — the price of the regularisation.",
     ],
     "of_caption": "2_5: MultiLayerNet 784-100×6-10 trained on 300 images",
     "of_disc": ("Without regularisation the training accuracy reached {none_train:.4f} and the test accuracy "
@@ -282,4 +259,5 @@ TEXT = {
     "ex_s3_c": "On a test matrix, nablab's L2 gradient {l2}, and its L1 gradient {l1}.",
     "formula": {True: "equals the formula", False: "differs from the formula"},
     **CNN,                  # Sections 4 and 5, comparison, quirks, provenance (en_cnn.py)
+    **COURSE,               # the course-vs-nablab table (en_course.py)
 }

@@ -12,6 +12,9 @@ TEXT = {
         "im2col rearranges every window of the input into a row (or column) of a matrix, so the whole "
         "convolution becomes one matrix product; col2im adds the gradient entries back to their pixels — "
         "where windows overlap they are summed, so col2im is not the inverse of im2col.",
+        "Convolution is not only for images: a 1-D convolution slides along a sequence (audio, sensor signals, "
+        "text as word vectors), a 3-D one through a volume or a video (CT and MRI scans, frames over time) — "
+        "wherever neighbouring values belong together and the same pattern can appear anywhere.",
     ],
     "im2col_caption": "im2col on the course's (2, 1, 4, 4) input with a 3×3 filter, and col2im back",
     "im2col_disc": ("The (2, 1, 4, 4) input with a 3×3 filter gives a col of shape {shape}; col2im returns each "
@@ -50,13 +53,37 @@ TEXT = {
     "deep_caption": "2_8: DeepConvNet (6 convolutions, He init, dropout)",
     "lenet_caption": "LeNet-5 adapted to 28×28",
     "alex_caption": "AlexNet-shaped net: Flatten vs global average pooling",
-    "s5_disc": ("In 100 iterations DoubleConvNet reached {double:.4f} and the arranged version {arranged:.4f}. "
-                "DeepConvNet reached {deep:.4f} after {deep_iters} iterations ({deep_seconds:.0f} s), LeNet-5 "
-                "{lenet:.4f}. The AlexNet-shaped net scaled to 28×28, trained {alex_iters} iterations (one seed), "
-                "reached {flat:.4f} with Flatten ({flat_params:,} parameters) and {gap:.4f} with global average "
-                "pooling ({gap_params:,}, {cut:.0%} fewer). {gap_verdict}"),
-    "gap_lower": "Here GAP is less accurate than Flatten: fewer weights do not by themselves mean better results.",
-    "gap_higher": "Here GAP is more accurate than Flatten (one seed: take the difference as indicative).",
+    "s5_double": ("After 100 iterations DoubleConvNet reached {double} and the arranged version (no first pool) "
+                  "{arranged} over {seeds_text}; the two {apart}. Without the first pool the second convolution "
+                  "and the dense layer see 24×24 maps instead of 12×12, so the dense layer's inputs grow fourfold: "
+                  "the arranged net has {params:.1f}× the parameters and took {time:.1f}× the time. Its higher accuracy "
+                  "after the same 100 iterations is bought with that: four times the positions of each map to learn "
+                  "from, and that many more weights to fit them."),
+    "apart_yes": "differ by more than 2σ (the seeds' spread and the test set's sampling error)",
+    "apart_no": "are not further apart than 2σ (the seeds' spread and the test set's sampling error)",
+    "s5_deep": ("DeepConvNet reached {deep} over {seeds_text} after {iters} iterations ({seconds:.0f} s of "
+                "training per seed): each of its six 3×3 convolutions sees a 3×3 window, but stacked with the pools "
+                "one unit of the last convolution sees a {rf}×{rf} region — the whole padded image — with far fewer "
+                "weights than one filter that large would need. LeNet-5 "
+                "reached {lenet} ({lenet_seeds_text})."),
+    "s5_gap": ("The AlexNet-shaped net scaled to 28×28 was trained {iters} iterations, {seeds_text}: Flatten "
+               "{flat:.4f} ({flat_params:,} parameters), global average pooling {gap:.4f} ({gap_params:,}, {cut:.0%} "
+               "fewer). Between iterations 100 and 300 the test accuracy still rose by {flat_rise:+.3f} (Flatten) and "
+               "{gap_rise:+.3f} (GAP): {verdict} The exam's position: global average pooling (GAP) — or global "
+               "max pooling (GMP), each channel's maximum instead of its mean — replaces Flatten before the "
+               "classifier, removing most of the dense layer's weights and with them a source of overfitting "
+               "(NIN, GoogLeNet and ResNet end with GAP)."),
+    "gap_slower": ("neither has converged, so GAP's lower value says it learns more slowly here, not that it ends "
+                   "lower."),
+    "gap_higher": "GAP ends higher here (one run: take the difference as indicative).",
+    "gap_within_noise": "the two are not further apart than 2σ.",
+    "filters_disc": ("Before training the 30 first-layer filters are noise: adjacent weights are uncorrelated "
+                     "({corr_before:+.2f}; std {std_before:.3f}). After {iters} iterations their std is {std_after:.3f} "
+                     "and adjacent weights correlate at {corr_after:+.2f}: smooth light-dark patterns — edges and "
+                     "strokes — have replaced the noise. Each feature map is the image "
+                     "filtered by one of them and passed through ReLU: {share:.0%} of the maps' activation lies at "
+                     "positions whose 5×5 window touches the digit, which are {area:.0%} of the map — the filters "
+                     "respond to the strokes, each to the parts that match its pattern."),
     # quirks
     "quirks_h": "The course code's quirks that change results",
     "quirks": [
