@@ -24,7 +24,8 @@ def test_table_labels(english, japanese):
     ("Momentum (after: lr 0.3)", "Momentum (変更後: 学習率 0.3)"),     # the label's phrase before " lr "
     ("#1 lr 0.0072, lam 3.4e-07", "#1 学習率 0.0072, λ 3.4e-07"),
     ("iteration", "反復"),
-    ("test accuracy (mean of 3 seed(s))", "テスト精度 (3 シードの平均)"),
+    ("test accuracy (mean of 3 seed(s))", "テスト正答率 (3 シードの平均)"),
+    ("vanishing-gradient: accuracy (seed 0)", "vanishing-gradient: 正答率 (シード 0 の実行)"),
     ("relu\ninit 0.01", "relu\n初期化 0.01"),               # lines of their own stay lines
     ("ReLU-gauss\n[40,40,20], all\nlayers", "ReLU-gauss\n[40,40,20],\n全層を更新"),   # a wrapped label
     ("f(x, y) = x²/20 + y²", "f(x, y) = x²/20 + y²"),       # maths untouched

@@ -7,7 +7,7 @@ are (ReLU, Xavier, He, SGD, AdaGrad, Adam, BN, LSTM, im2col, L1/L2, ...)."""
 from __future__ import annotations
 
 import re
-import textwrap
+import unicodedata
 
 # catalogue labels, in the report's tables: (English, Japanese), replaced in this order
 LABELS = [
@@ -39,7 +39,7 @@ FIGURE = [
     ("optimizer paths on ", "最適化手法の軌跡: "),
     ("gradient norm per layer", "層ごとの勾配のノルム"),
     ("activation distributions (iteration ", "活性化の分布（反復 "),
-    ("test accuracy (mean of ", "テスト精度（"), (" seed(s))", " シードの平均）"),
+    ("test accuracy (mean of ", "テスト正答率（"), (" seed(s))", " シードの平均）"), ("(seed 0)", "（シード 0 の実行）"),
     ("training loss (moving avg.)", "訓練損失（移動平均）"),
     ("layer (input → output)", "層（入力 → 出力）"),
     ("conv1 filters before training", "学習前の conv1 フィルタ"), ("conv1 filters after training", "学習後の conv1 フィルタ"),
@@ -50,20 +50,22 @@ FIGURE = [
     (" kernel, padding ", " カーネル、パディング "),
     ("activation f(u)", "活性化関数 f(u)"), ("derivative f′(u)", "導関数 f′(u)"),
     ("pruned in grey", "枝刈りは灰色"), ("at its last value", "最後の値で表示"),
-    ("failed / diverged", "失敗 / 発散"), (" trials (", " 試行 ("), (" of ", " / "), ("Best ", "上位 "),
+    ("failed / diverged", "失敗 / 発散"), (" trials (", " 試行 ("), (" trials, #", " 試行、#"), (" of ", " / "), ("Best ", "上位 "),
     ("(diverged at ", "（発散: 反復 "),
     ("windows covering each pixel", "各画素を覆う窓の数"), ("input x[", "入力 x["),
     ("forget gate", "忘却ゲート"), ("input gate", "入力ゲート"), ("output gate", "出力ゲート"),
     ("candidate", "候補"), ("input at step t", "時刻 t の入力"),
     ("book (kernel-offset loop)", "書籍（カーネル位置ごとのループ）"), ("sliding windows", "窓をずらすループ"),
     ("ms per call (log)", "1 回あたりの時間 ms（対数軸）"), ("peak MiB", "最大メモリ MiB"),
-    ("(acc ", "(精度 "), ("(max ", "(最大 "),
+    ("(acc ", "(正答率 "), ("(max ", "(最大 "),
+    (" in light blue", " は水色"), ("λ (weight decay)", "λ（荷重減衰）"), ("learning rate", "学習率"),
+    ("momentum μ", "モメンタム μ"), ("batch size", "バッチサイズ"), ("dropout ratio", "ドロップアウト率"),
 ]
 WORDS = [                                    # after the labels' words (which hold "after: lr", "std", ...)
     (" lr ", " 学習率 "), ("、lam ", "、λ "),           # label() has made ", " "、" by now
-    ("validation accuracy", "検証精度"), ("test accuracy", "テスト精度"), ("training loss", "訓練損失"),
+    ("validation accuracy", "検証正答率"), ("test accuracy", "テスト正答率"), ("training loss", "訓練損失"),
     ("training set", "訓練データ"), ("test set", "テストデータ"), ("test MSE", "テスト MSE"),
-    ("time step t", "時刻 t"), ("accuracy", "精度"), ("baseline ", "基準 "),
+    ("time step t", "時刻 t"), ("accuracy", "正答率"), ("baseline ", "基準 "),
     # words
     ("iteration", "反復"), ("layer ", "層 "), ("loss", "損失"), ("init ", "初期化 "), ("seed ", "シード "),
     ("finished", "完了"), ("pruned", "枝刈り"), ("best", "最良"), (" vs ", " 対 "),
@@ -88,7 +90,31 @@ def figure_text(text: str) -> str:
     by_line, whole = [line_text(line) for line in lines], line_text(" ".join(lines))
     if " ".join(by_line) == whole:
         return "\n".join(by_line)
-    return textwrap.fill(whole, max(map(len, lines)))
+    return wrap(whole, max(map(width, lines)))
+
+
+def width(text: str) -> int:
+    """Display width in Latin-letter units: a full-width (CJK) character counts 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, limit: int) -> str:
+    """Lines of at most ``limit`` display units (``width``): broken at a space where the line has
+    one, else between any two full-width characters (Japanese has no spaces to break at)."""
+    lines, line = [], ""
+    for ch in text:
+        if width(line + ch) > limit and line:
+            cut = line.rfind(" ")
+            if cut > 0 and not (ch != " " and unicodedata.east_asian_width(ch) in "WF" and cut < len(line) // 2):
+                lines.append(line[:cut])
+                line = line[cut + 1:]
+            else:
+                lines.append(line.rstrip())
+                line = ""
+            if ch == " " and not line:
+                continue
+        line += ch
+    return "\n".join(lines + [line])
 
 
 def line_text(text: str) -> str:

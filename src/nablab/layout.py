@@ -3,34 +3,36 @@
 ``problems(fig)`` lists what makes a figure hard to read: two texts whose boxes overlap (titles,
 labels, tick labels, legend entries, annotations), a text cut off at the figure's edge, and a
 legend drawn over data points (line vertices, scatter points, bars). ``clear_legends(fig)``
-moves every legend that covers data to the right of its axes (plotting.save calls it), so a
-curve is never hidden under its own key. All boxes are in display pixels after a draw.
+moves every legend that covers data to a corner of its axes where it covers none, or outside
+on the right (plotting.save calls it), so a curve is never hidden under its own key. All boxes
+are in display pixels after a draw.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
 TOLERANCE = 1.0          # pixels: boxes that merely touch do not overlap
 
 
-def renderer(fig):
-    fig.canvas.draw()
+def renderer(fig, lay_out: bool = True):
+    """The canvas's renderer after laying the figure out (positions, text sizes) without painting
+    a pixel. ``lay_out=False`` skips that where the positions are already final (a figure without
+    a layout engine after tight_layout): text and legend boxes are measured on demand."""
+    if lay_out:
+        fig.draw_without_rendering()
     return fig.canvas.get_renderer()
 
 
 def visible_texts(fig) -> list:
-    """Every drawn text with something in it (tick labels outside the view are not drawn)."""
+    """Every drawn text with something in it: not in a hidden axes (a grid's unused cells), not
+    empty (tick labels outside the view are left out by ``problems``)."""
     import matplotlib
-    out = []
-    for t in fig.findobj(matplotlib.text.Text):
-        if not (t.get_visible() and t.get_text().strip()) or t.figure is None:
-            continue
-        axes = t.axes
-        if axes is not None and not axes.get_visible():
-            continue
-        out.append(t)
-    return out
+    hidden = {id(t) for ax in fig.axes if not ax.get_visible() for t in ax.findobj(matplotlib.text.Text)}
+    return [t for t in fig.findobj(matplotlib.text.Text)
+            if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
 
 
 def boxes_overlap(a, b) -> bool:
@@ -42,9 +44,15 @@ def drawn_ticklabels(ax) -> set[int]:
     """ids of the tick labels the axes actually draws (inside the view limits)."""
     ids = set()
     for axis in (ax.xaxis, ax.yaxis):
-        lo, hi = sorted(axis.get_view_interval())
+        scale = axis.get_transform()                # compared where they are drawn: log axes too
+        lo, hi = sorted(np.ravel(scale.transform(np.asarray(axis.get_view_interval(), float))))
+        slack = 1e-9 * max(1.0, hi - lo)
         for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-            if lo - 1e-9 * max(1.0, abs(hi - lo)) <= tick.get_loc() <= hi + 1e-9 * max(1.0, abs(hi - lo)):
+            loc = tick.get_loc()
+            if loc is None or (axis.get_scale() == "log" and loc <= 0):
+                continue
+            at = float(np.ravel(scale.transform(np.asarray([loc], float)))[0])
+            if lo - slack <= at <= hi + slack:
                 ids.update((id(tick.label1), id(tick.label2)))
     return ids
 
@@ -75,13 +83,11 @@ def data_points(ax) -> np.ndarray:
 
 
 def legend_covers(ax, rend) -> int:
-    """How many data points of ``ax`` lie under its legend."""
+    """How many data points of ``ax`` lie under its legend (a legend of the figure: none)."""
     legend = ax.get_legend()
     if legend is None or not legend.get_visible():
         return 0
-    box = legend.get_window_extent(rend)
-    pts = data_points(ax)
-    return int(((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)).sum())
+    return points_under(legend.get_window_extent(rend), data_points(ax))
 
 
 def problems(fig) -> list[str]:
@@ -108,22 +114,63 @@ def problems(fig) -> list[str]:
     return found
 
 
-def clear_legends(fig) -> None:
-    """Move each legend that covers data points outside its axes, on the right, and lay the figure
-    out again (the axes narrow to make room)."""
-    import warnings
-    rend = renderer(fig)
+LOCATIONS = ("upper right", "upper left", "lower right", "lower left", "center right", "center left",
+             "upper center", "lower center", "center")
+
+
+def points_under(box, pts: np.ndarray) -> int:
+    return int(((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)).sum())
+
+
+def rightmost(ax) -> bool:
+    spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
+    return spec is None or spec.is_last_col()
+
+
+def clear_legends(fig) -> bool:
+    """Put each legend that covers data points where it covers none: another corner or side of its
+    axes, else — for an axes with nothing to its right — outside on the right (the axes narrow to
+    make room, so every legend is looked at again). Returns whether a legend moved."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    if not any(ax.get_legend() is not None and ax.get_visible() for ax in fig.axes):
+        return False
+    constrained = isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
     moved = False
+    for _ in range(3):                          # a legend moved outside re-lays the figure out
+        # constrained layout places the axes at draw time; after tight_layout they are placed already
+        rend = renderer(fig, lay_out=constrained)
+        changed, outside = place_legends(fig, rend)
+        moved |= changed
+        if not outside:
+            break
+        if not constrained:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fig.tight_layout()
+    return moved
+
+
+def place_legends(fig, rend) -> tuple[bool, bool]:
+    """One pass of clear_legends: (whether a legend moved, whether one moved outside its axes)."""
+    moved = outside = False
     for ax in fig.axes:
         legend = ax.get_legend()
         if legend is None or not ax.get_visible() or not legend_covers(ax, rend):
             continue
-        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-        size = legend.get_texts()[0].get_fontsize() if legend.get_texts() else None
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
-                  fontsize=size, title=legend.get_title().get_text() or None)
-        moved = True
-    if moved and fig.get_layout_engine() is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fig.tight_layout()
+        pts = data_points(ax)
+        for loc in LOCATIONS:
+            legend.set_loc(loc)
+            if not points_under(legend.get_window_extent(rend), pts):
+                moved = True
+                break
+        else:
+            if rightmost(ax):
+                legend.set_loc("upper left")
+                legend.set_bbox_to_anchor((1.02, 1.0), transform=ax.transAxes)
+                legend.borderaxespad = 0.0
+                moved = outside = True
+            else:                                   # nowhere clear: where it covers fewest
+                legend.set_loc(min(LOCATIONS, key=lambda loc: (legend.set_loc(loc),
+                                                               points_under(legend.get_window_extent(rend), pts))[1]))
+                moved = True
+    return moved, outside

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import warnings
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +48,6 @@ def fit_page(fig) -> float:
     """A figure wider than the report's column (PAGE_PX) is shown scaled down to it, and its text
     with it: enlarge every text by that factor first (and lay the figure out again), so that text
     drawn at 9 pt is still 9 pt on the page. Returns the factor (1: the figure fits)."""
-    import warnings
     import matplotlib
     k = fig.get_figwidth() * DPI / PAGE_PX
     if k <= 1:
@@ -113,10 +114,15 @@ def translate(fig) -> None:
     if LANGUAGE.get() != "ja":
         return
     import matplotlib
-    from .japanese import figure_text
+    from .japanese import figure_text, width, wrap
+    titles = {id(ax.title) for ax in fig.axes}
     for text in fig.findobj(matplotlib.text.Text):
         if text.get_text():
-            text.set_text(figure_text(text.get_text()))
+            english = text.get_text()
+            japanese = figure_text(english)
+            if id(text) in titles and width(japanese) > max(map(width, english.split("\n"))) > 24:
+                japanese = wrap(japanese.replace("\n", " "), max(map(width, english.split("\n"))))
+            text.set_text(japanese)
     for ax in fig.axes:                 # tick labels given as words are redrawn from their formatter
         for axis in (ax.xaxis, ax.yaxis):
             if isinstance(axis.get_major_locator(), matplotlib.ticker.FixedLocator):
@@ -125,14 +131,28 @@ def translate(fig) -> None:
                     axis.set_ticklabels([figure_text(w) for w in words])
 
 
+RECTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()    # figure → its tight_layout rect
+
+
+def tight(fig, rect=None) -> None:
+    """``fig.tight_layout(rect=rect)``, remembered: save lays the figure out the same way again
+    once its text has changed (translated, or enlarged for the page)."""
+    RECTS[fig] = rect
+    fig.tight_layout(rect=rect)
+
+
 def save(fig, folder: Path, name: str) -> Path:
     """Write ``name``.png (for pages) and ``name``.svg (for print) into ``folder``; return the PNG.
     Its text is put in the current LANGUAGE (translate), a figure wider than the report's
     column gets its text enlarged (fit_page), and a legend that covers data points is moved
     outside its axes (layout.clear_legends)."""
     translate(fig)
-    fit_page(fig)
-    layout.clear_legends(fig)                # a legend over data moves out to the right
+    enlarged = fit_page(fig) > 1
+    if fig in RECTS and (enlarged or LANGUAGE.get() != "en"):      # the text changed: lay out again
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fig.tight_layout(rect=RECTS[fig])
+    layout.clear_legends(fig)                # a legend over data moves to a free corner, or out
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     fig.savefig(folder / f"{name}.png", dpi=DPI)
@@ -141,11 +161,12 @@ def save(fig, folder: Path, name: str) -> Path:
     return folder / f"{name}.png"
 
 
-def grid(n: int, width: float = 2.8, height: float = 2.6, cols: int = 3):
-    """A figure with ``n`` axes in rows of ``cols`` (unused cells hidden); returns (fig, axes)."""
+def grid(n: int, width: float = 2.8, height: float = 2.6, cols: int = 3, layout: str | None = None):
+    """A figure with ``n`` axes in rows of ``cols`` (unused cells hidden); returns (fig, axes).
+    ``layout="constrained"``: matplotlib lays it out (room for a legend placed "outside")."""
     cols = min(cols, n)
     rows = math.ceil(n / cols)
-    fig, axes = pyplot().subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    fig, axes = pyplot().subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False, layout=layout)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     return fig, axes.ravel()

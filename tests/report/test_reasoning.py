@@ -50,25 +50,25 @@ def test_receptive_fields_of_the_course_cnns():
     assert receptive_field(simple_convnet(rng=0).layers) == 5
 
 
-def fake_bn_run(values: dict):
-    variants = {k: SimpleNamespace(test_acc=a, test_acc_std=s) for k, (a, s) in values.items()}
-    return SimpleNamespace(variant=variants.__getitem__,
-                           results=SimpleNamespace(dataset=SimpleNamespace(n_test=10_000, majority_share=0.1135)))
+def fake_bn_run():
+    return SimpleNamespace(results=SimpleNamespace(dataset=SimpleNamespace(n_test=10_000, majority_share=0.1135)))
+
+
+def pairs(values: dict) -> list:
+    return [(scale, SimpleNamespace(test_acc=a, test_acc_std=s), SimpleNamespace(test_acc=b, test_acc_std=t))
+            for scale, ((a, s), (b, t)) in values.items()]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_bn_paragraph_says_where_bn_loses_and_whether_it_is_a_tie(lang):
     T = TEXT[lang]
-    scales = {"std 1": "std1", "std 0.1": "std01"}
-    run = fake_bn_run({"std1-bn": (0.53, 0.02), "std1-no-bn": (0.1135, 0.0),
-                       "std01-bn": (0.826, 0.004), "std01-no-bn": (0.841, 0.009)})
-    out = bn_versus_none(T, run, scales)
+    out = bn_versus_none(T, fake_bn_run(), pairs({"std 1": ((0.53, 0.02), (0.1135, 0.0)),
+                                                  "std 0.1": ((0.826, 0.004), (0.841, 0.009))}))
     assert (out["bn_learned"], out["nobn_learned"], out["scales"]) == (2, 1, 2)
     assert "std 0.1" in out["bn_loses"] and "0.8410" in out["bn_loses"]
     assert T["bn_within"].format(noise=0.0180) in out["bn_loses"]          # 2σ from the seeds: 2·0.009
-    clear = bn_versus_none(T, fake_bn_run({"std1-bn": (0.53, 0.0), "std1-no-bn": (0.60, 0.0),
-                                           "std01-bn": (0.9, 0.0), "std01-no-bn": (0.8, 0.0)}), scales)
+    clear = bn_versus_none(T, fake_bn_run(), pairs({"std 1": ((0.53, 0.0), (0.60, 0.0)),
+                                                    "std 0.1": ((0.9, 0.0), (0.8, 0.0))}))
     assert T["bn_apart"].split("{")[0] in clear["bn_loses"]
-    never = bn_versus_none(T, fake_bn_run({"std1-bn": (0.9, 0.0), "std1-no-bn": (0.8, 0.0),
-                                           "std01-bn": (0.9, 0.0), "std01-no-bn": (0.8, 0.0)}), scales)
+    never = bn_versus_none(T, fake_bn_run(), pairs({"std 1": ((0.9, 0.0), (0.8, 0.0))}))
     assert never["bn_loses"] == T["bn_never_loses"]

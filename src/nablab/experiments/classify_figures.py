@@ -15,12 +15,13 @@ import textwrap
 
 import numpy as np
 
-from ..plotting import grid, histogram, pyplot, save, series_style
+from ..plotting import grid, histogram, pyplot, save, series_style, tight
 
 
 def accuracy_figure(results, run_dir):
     variants = results["variants"]
-    fig, axes = grid(len(variants))
+    # a single panel gets room for the figure's title (in Japanese too)
+    fig, axes = grid(len(variants), width=2.8 if len(variants) > 1 else 4.4, layout="constrained")
     for ax, v in zip(axes, variants):
         h = run_dir.history(v["key"], 0)
         its = [p["iteration"] for p in h["points"]]
@@ -28,11 +29,11 @@ def accuracy_figure(results, run_dir):
         ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1, **series_style(1))  # dashed: the
         # training curve shows through where the two coincide
         ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
-        ax.set_title(v["label"], fontsize=9)
-        ax.legend(loc="lower right", fontsize=9)
+        ax.set_title(textwrap.fill(v["label"], 26), fontsize=9, pad=9)   # a long label on two lines, clear of "1.0"
         ax.grid(alpha=0.3)
     fig.suptitle(f"{results['experiment']}: accuracy (seed 0)")
-    fig.tight_layout()
+    # one key for every panel, below them: a legend inside would cover some panel's curves
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize=9, frameon=False)
     return save(fig, run_dir.figures_dir, "accuracy")
 
 
@@ -77,7 +78,7 @@ def comparison_figure(results, run_dir, variants):
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
     fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9, frameon=False)
-    fig.tight_layout(rect=(0, (0.22 * rows + 0.15) / fig.get_figheight(), 1, 1))
+    tight(fig, rect=(0, (0.22 * rows + 0.15) / fig.get_figheight(), 1, 1))
     return save(fig, run_dir.figures_dir, "comparison")
 
 
@@ -89,18 +90,31 @@ def panels_figure(results, run_dir):
     for v in results["variants"]:
         if v.get("panel"):
             panels.setdefault(v["panel"], []).append(v)
-    fig, axes = grid(len(panels), width=4.2, height=3.0, cols=2)
-    for ax, (panel, vs) in zip(axes, panels.items()):
+    many = len(panels) > 4                            # e.g. the book's 16 weight scales: 4 per row
+    cols = 4 if many else 2
+    if many:                                          # shared axes: tick labels on the outer panels only
+        rows = math.ceil(len(panels) / cols)
+        fig, grid_axes = pyplot().subplots(rows, cols, figsize=(8.5, 2.2 * rows + 0.4), sharex=True, sharey=True,
+                                           squeeze=False)
+        axes = grid_axes.ravel()
+        for ax in axes[len(panels):]:
+            ax.set_visible(False)
+    else:
+        fig, axes = grid(len(panels), width=4.2, height=3.0, cols=cols)
+    for i, (ax, (panel, vs)) in enumerate(zip(axes, panels.items())):
         for k, v in enumerate(vs):
             name = v["label"].removeprefix(panel).lstrip(", ") or v["label"]
             ax.plot(*mean_accuracy(run_dir, v), lw=1.4, label=name + diverged(v), **series_style(k))
-        ax.set(ylim=(0, 1), xlabel="iteration", title=panel)
-        ax.legend(fontsize=9, loc="best")             # where it covers least: the curves differ per panel
+        ax.set(ylim=(0, 1), title=panel)
+        if i >= len(panels) - cols:                   # the bottom row names the x axis
+            ax.set_xlabel("iteration")
+        if not many or i == 0:                        # many panels: one key, in the first
+            ax.legend(fontsize=9, loc="best")         # where it covers least: the curves differ per panel
         ax.grid(alpha=0.3)
-    for ax in axes[::2]:
+    for ax in axes[::cols]:
         ax.set_ylabel("test accuracy")
     fig.suptitle(f"test accuracy (mean of {results['seeds']} seed(s))")
-    fig.tight_layout()
+    tight(fig, rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()) if many else None)   # room for the title
     return save(fig, run_dir.figures_dir, "panels")
 
 
@@ -110,17 +124,18 @@ def probe_figures(run_dir, variants: list[dict]) -> list:
     grads = {k: [r for r in v if r["probe"] == "grad_norms"] for k, v in records.items()}
     grads = {k: v for k, v in grads.items() if v}
     if grads:
-        fig, axes = grid(len(grads))
+        fig, axes = grid(len(grads), layout="constrained")
         for ax, (label, recs) in zip(axes, grads.items()):
             for it in sorted({r["iteration"] for r in recs}):
                 norms = [r["norm"] for r in recs if r["iteration"] == it]
                 ax.plot(range(1, len(norms) + 1), norms, marker="o", label=f"iteration {it}")
             ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖")
-            ax.set_title(label, fontsize=9)
-            ax.legend(fontsize=9)
+            ax.set_title(textwrap.fill(label, 26), fontsize=9)
             ax.grid(alpha=0.3)
         fig.suptitle("gradient norm per layer")
-        fig.tight_layout()
+        # the same iterations in every panel: one key, below them
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize=9,
+                   frameon=False)
         figs.append(save(fig, run_dir.figures_dir, "grad_norms"))
     acts = {k: [r for r in v if r["probe"] == "activations"] for k, v in records.items()}
     acts = {k: [r for r in v if r["iteration"] == v[0]["iteration"]] for k, v in acts.items() if v}
@@ -139,6 +154,6 @@ def probe_figures(run_dir, variants: list[dict]) -> list:
                 ax.set_visible(False)
         first = next(iter(acts.values()))[0]["iteration"]
         fig.suptitle(f"activation distributions (iteration {first})")
-        fig.tight_layout(rect=(0, 0, 1, 0.985))
+        tight(fig, rect=(0, 0, 1, 0.985))
         figs.append(save(fig, run_dir.figures_dir, "activations"))
     return figs

@@ -18,6 +18,7 @@ from ..document import Figure, to_html, to_markdown
 from ..errors import ConfigError
 from ..rundir import RunDir
 from .answers import all_checks
+from .book import EXPERIMENTS as BOOK
 from .compose import compose
 from .curves import activation_figure, penalty_figure
 from .day3 import EXPERIMENTS as DAY3
@@ -27,7 +28,7 @@ from .text import TEXT
 EXPERIMENTS = ("sgd-regression", "two-layer-net", "vanishing-gradient", "init-histograms",
                "depth-gradients", "batch-norm", "optimizers", "optimizer-paths", "overfitting", "hyperparameter-search",
                "im2col-demo", "conv-speed", "filters", "simple-cnn", "double-cnn", "deep-cnn",
-               "lenet", "alexnet-style", *DAY3)
+               "lenet", "alexnet-style", *BOOK, *DAY3)
 LANGS = ("ja", "en")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import japanese
 from ..document import Code, Figure, Heading, Items, Paragraph, Table
-from . import challenges, cnn, day3, formulas, references, search, shapes
+from . import book, challenges, cnn, day3, formulas, references, search, shapes
 from .course import course_comparison, verdict
 from .runs import (Run, best_of, bn_sweep, course_text, data_sizes, depth_without_bn, dg_share, label, mean_std,
                    path_features, regularised_verdict)
@@ -27,6 +27,7 @@ def compose(lang: str, runs: dict[str, Run], checks: dict) -> list:
     blocks += section1(T, runs, checks)
     blocks += section2(T, runs, checks)
     blocks += section3(T, runs, checks) + search.blocks(lang, T, runs)     # the book's §6.5, run
+    blocks += book.blocks(lang, T, runs)                  # the book's §6.1–6.4 beside Sections 1–3
     blocks += section4(T, runs, checks)
     blocks += section5(T, runs)
     blocks += day3.chapter(lang, T, runs)                 # appendix: Section 1's problem through time
@@ -103,7 +104,7 @@ def section1(T, runs, checks):
     sigx = panels[("sigmoid", "xavier")]
     nets = {(n["activation"], str(n["init"]), n["batchnorm"]): n for n in dg.numbers.nets}
     s, s_bn = nets[("sigmoid", "0.01", False)], nets[("sigmoid", "0.01", True)]
-    sweep = bn_sweep(T, bn)                  # bn_range, nobn_range, bn_gap, nobn_gap
+    sweep = bn_sweep(T, runs["book-batch-norm"])      # the book's §6.3 sweep: ranges, counts, gaps
     share_note = T["share_note"].format(share=share) if abs(sg - share) < 0.005 else ""
     c = checks
     return [
@@ -117,7 +118,6 @@ def section1(T, runs, checks):
         Figure(ih.figure("init_histograms"), T["init_caption"]),
         Figure(dg.figure("depth_gradients"), T["depth_caption"]),
         *variant_table(T, bn), Figure(bn.figure("comparison"), T["bn_caption"]),
-        *([Figure(bn.figure("panels"), T["bn_panels_caption"])] if bn.figure("panels").exists() else []),
         Heading(3, T["discussion"]),
         Paragraph(T["vg_disc"].format(
             sg=sg, share_note=share_note, rg=vg.acc("relu-gauss"), sx=vg.acc("sigmoid-xavier"),

@@ -12,7 +12,7 @@ from ..plotting import PALETTE, pyplot, save, series_style
 def activation_figure(data: dict, folder: Path) -> Path:
     """f(u) (left) and f′(u) (right) of sigmoid, tanh, ReLU and Leaky ReLU; dotted lines at the
     derivatives' maxima 0.25 and 1."""
-    fig, (left, right) = pyplot().subplots(1, 2, figsize=(8.5, 3.4))
+    fig, (left, right) = pyplot().subplots(1, 2, figsize=(8.5, 3.8), layout="constrained")
     for k, (name, c) in enumerate(data["curves"].items()):
         style = {**series_style(k), "ls": "--"} if name.startswith("Leaky") else series_style(k)  # over ReLU for u > 0
         left.plot(data["u"], c["y"], lw=1.6, label=name, **style)
@@ -23,9 +23,8 @@ def activation_figure(data: dict, folder: Path) -> Path:
     right.set(xlabel="u", ylabel="f′(u)", title="derivative f′(u)", ylim=(-0.1, 1.2))
     for ax in (left, right):
         ax.grid(alpha=0.3)
-    left.legend(fontsize=9, loc="upper left")
-    right.legend(fontsize=9, loc="upper left")
-    fig.tight_layout()
+    # one key for both panels, below them (inside, it would cover a curve of the narrow panels)
+    fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncol=4, fontsize=9, frameon=False)
     return save(fig, folder, "activation_functions")
 
 

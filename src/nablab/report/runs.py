@@ -118,7 +118,7 @@ def label(T: dict, text: str) -> str:
     return japanese.label(text, T.get("label_words", ()))
 
 
-def bn_versus_none(T: dict, bn: Run, scales: dict) -> dict:
+def bn_versus_none(T: dict, bn: Run, pairs: list[tuple]) -> dict:
     """How many weight scales each side learned at (test accuracy more than 0.05 above the
     no-learning share), and where the net without BN ended higher than with it — beyond 2σ (the
     larger seed spread, or the test set's binomial error of the difference) or within it."""
@@ -126,8 +126,7 @@ def bn_versus_none(T: dict, bn: Run, scales: dict) -> dict:
     n_test = bn.results.dataset.n_test if bn.results.dataset else 0
     learned = {"bn": 0, "no-bn": 0}
     losses = []
-    for s, k in scales.items():
-        with_bn, without = bn.variant(f"{k}-bn"), bn.variant(f"{k}-no-bn")
+    for s, with_bn, without in pairs:
         for side, v in (("bn", with_bn), ("no-bn", without)):
             learned[side] += (v.test_acc or 0) > share + 0.05
         if (without.test_acc or 0) > (with_bn.test_acc or 0):
@@ -137,7 +136,7 @@ def bn_versus_none(T: dict, bn: Run, scales: dict) -> dict:
                                               noise=T["bn_apart" if without.test_acc - with_bn.test_acc > noise
                                                       else "bn_within"].format(noise=noise)))
     text = T["bn_loses"].format(where="; ".join(losses)) if losses else T["bn_never_loses"]
-    return {"bn_learned": learned["bn"], "nobn_learned": learned["no-bn"], "scales": len(scales),
+    return {"bn_learned": learned["bn"], "nobn_learned": learned["no-bn"], "scales": len(pairs),
             "bn_loses": text}
 
 
@@ -158,27 +157,38 @@ def path_features(results) -> dict:
     return out
 
 
+def bn_pairs(bn: Run) -> list[tuple]:
+    """(scale, with BN, without BN) for each panel of the book's weight-scale sweep, in order."""
+    panels: dict[str, dict] = {}
+    for v in bn.variants:
+        if v.panel:
+            panels.setdefault(v.panel, {})["no" if v.key.endswith("no-bn") else "bn"] = v
+    return [(p, d["bn"], d["no"]) for p, d in panels.items() if {"bn", "no"} <= set(d)]
+
+
 def bn_sweep(T: dict, bn: Run) -> dict:
-    """The batch-norm weight-scale sweep as text, with BN and without — 'std 1 0.836 (train 1.000), …':
-    test accuracy with the training accuracy beside it — and the mean train − test gap of each (the
-    runs that did not diverge): the overfitting BN is said to reduce, measured."""
-    scales = {"std 1": "std1", "std 0.1": "std01", "std 0.01": "std001", "std 0.001": "std0001"}
+    """The book's weight-scale sweep (book-batch-norm) as text: the test accuracy by initial std with
+    BN and without ('1 0.53 · 0.5412 0.61 · …', '—' where it diverged), how many scales each side
+    learned at, where BN loses, and the mean train − test gap of each (the runs that did not
+    diverge): the overfitting BN is said to reduce, measured."""
+    pairs = bn_pairs(bn)
     out = {}
-    for name, suffix in (("bn", "bn"), ("nobn", "no-bn")):
+    for name, side in (("bn", 1), ("nobn", 2)):
         parts, gaps = [], []
-        for s, k in scales.items():
-            v = bn.variant(f"{k}-{suffix}")
+        for pair in pairs:
+            v, scale = pair[side], pair[0].removeprefix("std ")
             if v.test_acc is None or v.test_acc != v.test_acc or v.diverged_at:
-                parts.append(f"{s} {T['diverged']}")
+                parts.append(f"{scale} {T['diverged']}")
                 continue
-            parts.append(f"{s} {v.test_acc:.3f} ({T['train_short']} {v.train_acc:.3f})")
+            parts.append(f"{scale} {v.test_acc:.2f}")
             gaps.append(v.train_acc - v.test_acc)
-        out[f"{name}_range"] = ", ".join(parts)
+        out[f"{name}_range"] = " · ".join(parts)
         out[f"{name}_gap"] = sum(gaps) / len(gaps) if gaps else float("nan")
-    out.update(bn_versus_none(T, bn, scales))
+    out.update(bn_versus_none(T, bn, pairs))
     diff = out["bn_gap"] - out["nobn_gap"]
     out["gap_verdict"] = T["gap_verdicts"]["smaller" if diff < -0.01 else "larger" if diff > 0.01 else "same"]
-    out["bn_images"] = bn.variant("std01-bn").n_train or (bn.results.dataset.n_train if bn.results.dataset else 0)
+    out["bn_images"] = pairs[0][1].n_train or (bn.results.dataset.n_train if bn.results.dataset else 0)
+    out["bn_iters"] = pairs[0][1].iters
     return out
 
 

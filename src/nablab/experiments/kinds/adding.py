@@ -16,7 +16,7 @@ import numpy as np
 from ...document import Table
 from ...layers import LastStep, Linear, MeanSquaredError, Sequential
 from ...optim import Adam
-from ...plotting import grid, save
+from ...plotting import grid, save, tight
 from ...rundir import folder_name
 from ...train import History, TrainingDiverged, fit
 from ..builders import recurrent
@@ -143,7 +143,7 @@ class AddingProblem(Kind):
             ax.set(yscale="log", xlabel="iteration", ylabel="test MSE", title=f"Adding problem, T = {length}")
             ax.legend(fontsize=9)
             ax.grid(alpha=0.3)
-        fig.tight_layout()
+        tight(fig)
         return [save(fig, run.figures_dir, "adding_problem")]
 
 

@@ -207,7 +207,9 @@ class Classify(Kind):
     def figures(self, results, run_dir):
         variants = results["variants"]
         alone = [v for v in variants if not v.get("panel")]
-        return [accuracy_figure(results, run_dir), *([comparison_figure(results, run_dir, alone)] if alone else []),
+        # one panel per variant: for a dozen at most (a weight-scale sweep is read from its panels)
+        per_variant = [accuracy_figure(results, run_dir)] if len(variants) <= 12 else []
+        return [*per_variant, *([comparison_figure(results, run_dir, alone)] if alone else []),
                 *([panels_figure(results, run_dir)] if len(alone) < len(variants) else []),
                 *probe_figures(run_dir, variants)]
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...document import Table
 from ...im2col import im2col, im2col_book, im2col_naive
-from ...plotting import pyplot, save
+from ...plotting import pyplot, save, tight
 from ...validate import at
 from ...checks import require
 from .base import SingleRun
@@ -101,7 +101,7 @@ class ConvSpeed(SingleRun):
         ax1.set_yscale("log")
         ax1.legend(fontsize=9)
         fig.suptitle(f"im2col, {results['kernel']}×{results['kernel']} kernel, padding {results['padding']}")
-        fig.tight_layout()
+        tight(fig)
         return [save(fig, run.figures_dir, "conv_speed")]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from ... import models, optim
 from ...document import Table
 from ...layers import SoftmaxCrossEntropy
-from ...plotting import grid, save
+from ...plotting import grid, save, tight
 from ...train import accuracy, fit
 from ..datasets import data_for
 from ..spec import DataSpec, check_nets, finite
@@ -91,7 +91,7 @@ class DepthGradients(SingleRun):
 
     def figures(self, results, run):
         acts = sorted({n["activation"] for n in results["nets"]})
-        fig, axes = grid(2 * len(acts), cols=2, width=4.3, height=3.4)
+        fig, axes = grid(2 * len(acts), cols=2, width=3.6, height=3.4)
         for a, act in enumerate(acts):
             for j, when in enumerate(("grad_norm_init", "grad_norm_trained")):
                 ax = axes[2 * a + j]
@@ -103,9 +103,10 @@ class DepthGradients(SingleRun):
                                   f"(acc {net['test_acc']:.2f})")
                 ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖",
                        title=f"{act}: {'at initialisation' if j == 0 else 'after training'}")
-                ax.legend(fontsize=9)
+                if j == 1:                    # one key per row (the same nets), beside the row
+                    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
                 ax.grid(alpha=0.3)
-        fig.tight_layout()
+        tight(fig)
         return [save(fig, run.figures_dir, "depth_gradients")]
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from ... import models, optim
 from ...document import Paragraph
 from ...layers import SoftmaxCrossEntropy
-from ...plotting import grid, save
+from ...plotting import grid, save, tight
 from ...train import accuracy, fit
 from ..datasets import data_for
 from ..spec import DataSpec, finite
@@ -63,7 +63,7 @@ class Filters(SingleRun):
                 ax.set_xticks([])
                 ax.set_yticks([])
             fig.suptitle(f"conv1 filters {title}", fontsize=9)
-            fig.tight_layout()
+            tight(fig)
             figs.append(save(fig, run.figures_dir, f"filters_{key}"))
         maps = np.array(results["maps"])
         fig, axes = grid(len(maps) + 1, width=1.0, height=1.0, cols=8)
@@ -75,7 +75,7 @@ class Filters(SingleRun):
             ax.set_xticks([])
             ax.set_yticks([])
         fig.suptitle("feature maps of one test image (after ReLU)", fontsize=9)
-        fig.tight_layout()
+        tight(fig)
         figs.append(save(fig, run.figures_dir, "feature_maps"))
         return figs
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ...document import Paragraph
 from ...im2col import col2im, im2col
-from ...plotting import pyplot, save
+from ...plotting import pyplot, save, tight
 from ...validate import at
 from ...checks import require
 from .base import SingleRun
@@ -67,7 +67,7 @@ class Im2colDemo(SingleRun):
             ax.set_title(title, fontsize=9)
             ax.set_xticks([])
             ax.set_yticks([])
-        fig.tight_layout()
+        tight(fig)
         return [save(fig, run.figures_dir, "im2col")]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ...init import resolve
 from ...layers import activation
-from ...plotting import histogram, pyplot, save
+from ...plotting import histogram, pyplot, save, tight
 from ...train.probes import histogram as counts_of
 from ..spec import check_nets
 from ...validate import at
@@ -69,6 +69,7 @@ class InitHistograms(SingleRun):
         for row, panel in zip(axes, panels):
             for i, (ax, layer) in enumerate(zip(row, panel["layers"])):
                 histogram(ax, layer["hist"], layer["range"])
+                ax.set_ylim(0, max(layer["hist"]) * 1.45 or 1)    # a clear band above the tallest bar
                 # each panel has its own x scale: its std says how wide the spread really is
                 ax.text(0.97, 0.93, f"std {layer['std']:.2g}", transform=ax.transAxes, ha="right", va="top",
                         fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
@@ -81,7 +82,7 @@ class InitHistograms(SingleRun):
                 if panel is panels[0]:
                     ax.set_title(f"layer {i + 1}", fontsize=9)
         fig.suptitle("activation distributions at initialisation (x axes differ: see each panel's std)")
-        fig.tight_layout(rect=(0, 0, 1, 0.98))
+        tight(fig, rect=(0, 0, 1, 0.98))
         return [save(fig, run.figures_dir, "init_histograms")]
 
 

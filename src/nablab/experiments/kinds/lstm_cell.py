@@ -14,7 +14,7 @@ import numpy as np
 from ...document import Table
 from ...errors import NablabError
 from ...layers import LSTM
-from ...plotting import grid, save
+from ...plotting import grid, save, tight
 from ...validate import at
 from ...checks import require
 from .base import SingleRun
@@ -93,7 +93,7 @@ class LstmCell(SingleRun):
                     ax.text(k * h + h / 2 - 0.5, -0.62, f"A_{gate}", ha="center", va="bottom", fontsize=9)
             ax.set_xticks([])
             ax.set_yticks([])
-        fig.tight_layout()
+        tight(fig)
         return [save(fig, run.figures_dir, "lstm_cell")]
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from ... import optim
 from ...document import Table
 from ...parameter import Parameter
-from ...plotting import grid, save
+from ...plotting import grid, save, tight
 from ...errors import ConfigError
 from ..spec import OptimizerSpec, finite
 from ...validate import at
@@ -85,7 +85,7 @@ class OptimizerPaths(SingleRun):
             ax.set(xlim=(-10, 10), ylim=(-5, 5), title=label)
             ax.tick_params(labelsize=9)
         fig.suptitle(f"optimizer paths on f(x, y) = x²/{results['a']:g} + y²")
-        fig.tight_layout()
+        tight(fig)
         return [save(fig, run.figures_dir, "optimizer_paths")]
 
 

@@ -14,7 +14,7 @@ from ... import optim
 from ...document import Table
 from ...functional import sigmoid
 from ...layers import ACTIVATIONS, Linear, MeanSquaredError, ReLU, Sequential, activation
-from ...plotting import pyplot, save
+from ...plotting import pyplot, save, tight
 from ...train import train_step
 from ..spec import finite
 from ...validate import at
@@ -93,7 +93,7 @@ class Regression(SingleRun):
                title="online SGD on f(x) = 3·x0 + 2·x1")
         ax.legend(fontsize=9)
         ax.grid(alpha=0.3)
-        fig.tight_layout()
+        tight(fig)
         return [save(fig, run.figures_dir, "loss")]
 
 

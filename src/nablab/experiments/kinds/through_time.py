@@ -15,7 +15,7 @@ import numpy as np
 
 from ...document import Table
 from ...optim import clip_grad_norm
-from ...plotting import grid, save
+from ...plotting import grid, save, tight
 from ..builders import recurrent
 from ..spec import CellSpec, check_cells, finite
 from ...validate import at
@@ -103,14 +103,14 @@ class GradientsThroughTime(SingleRun):
                  title=f"Gradient reaching step t (loss at t = {results['seq_len']})")
         left.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
         left.grid(alpha=0.3)
-        idx = np.arange(len(results["cells"]))
-        right.bar(idx - 0.2, [c["param_grad_norm"] for c in results["cells"]], 0.4, label="as computed")
-        right.bar(idx + 0.2, [c["clipped_norm"] for c in results["cells"]], 0.4,
-                  label=f"after clip_grad_norm({results['max_norm']:g})")
-        right.set_xticks(idx, [c["label"] for c in results["cells"]], rotation=35, ha="right", fontsize=9)
-        right.set(yscale="log", ylabel="‖∂L/∂θ‖ (all parameters)", title="Gradient clipping")
-        right.legend(fontsize=9)
-        fig.tight_layout()
+        idx = np.arange(len(results["cells"]))[::-1]           # horizontal bars, the first cell on top:
+        right.barh(idx + 0.2, [c["param_grad_norm"] for c in results["cells"]], 0.4, label="as computed")
+        right.barh(idx - 0.2, [c["clipped_norm"] for c in results["cells"]], 0.4,   # labels read level
+                   label=f"after clip_grad_norm({results['max_norm']:g})")
+        right.set_yticks(idx, [c["label"] for c in results["cells"]], fontsize=9)
+        right.set(xscale="log", xlabel="‖∂L/∂θ‖ (all parameters)", title="Gradient clipping")
+        right.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+        tight(fig)
         return [save(fig, run.figures_dir, "gradients_through_time")]
 
 

@@ -3,14 +3,23 @@
     metric_vs_params   the metric against each searched value: finished trials as dots, pruned
                        trials at their last validation accuracy, failed ones along the bottom
     best_curves        validation accuracy against iteration of the best 20 finished trials
-                       (the book's §6.5 figure), pruned curves faint behind them
+                       (the book's §6.5 figure): the best 5 named in colour, the rest light blue,
+                       pruned curves grey behind them
 """
 
 from __future__ import annotations
 
-from ...plotting import grid, pyplot, series_style
+from ...plotting import grid, pyplot, series_style, tight
 
 LABEL = {"val_acc": "validation accuracy", "train_loss": "training loss (last tenth)"}
+# a searched setting by its name in words (the axis labels): the config key where none is known
+WORDS = {"optimizer.lr": "learning rate", "train.lam": "λ (weight decay)", "train.batch_size": "batch size",
+         "optimizer.momentum": "momentum μ", "model.dropout": "dropout ratio"}
+SHOWN = 5                    # best_curves names the best few in colour; the rest are drawn faint, unnamed
+
+
+def words(key: str) -> str:
+    return WORDS.get(key, key)
 
 
 def log_scale(data: dict, key: str) -> bool:
@@ -40,10 +49,10 @@ def metric_vs_params(data: dict):
             ax.plot([best["params"][key]], [best["value"]], "*", color="C1", ms=16, label="best")
         if log_scale(data, key):
             ax.set_xscale("log")
-        ax.set(xlabel=key, ylabel=LABEL[data["metric"]], title=f"{LABEL[data['metric']]} vs {key}")
+        ax.set(xlabel=words(key), ylabel=LABEL[data["metric"]], title=f"{LABEL[data['metric']]} vs {words(key)}")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=9, loc="best")
-    fig.tight_layout()
+    tight(fig)
     return fig
 
 
@@ -57,18 +66,25 @@ def best_curves(data: dict, n: int = 20):
     for t in (t for t in data["trials"] if t["state"] == "pruned" and t["curve"]):
         its, acc = zip(*t["curve"])
         ax.plot(its, acc, color="0.8", lw=0.8, label="_pruned")
-    for k, t in enumerate(done):
+    for k, t in reversed(list(enumerate(done))):        # the best drawn last, on top
         its, acc = zip(*t["curve"])
+        if k >= SHOWN:
+            ax.plot(its, acc, color="#9bb3c9", lw=0.9, label="_rest")
+            continue
         params = ", ".join(f"{key.split('.')[-1]} {v:.2g}" if isinstance(v, float) else f"{key.split('.')[-1]} {v}"
                            for key, v in t["params"].items())
-        ax.plot(its, acc, lw=1.6 if k == 0 else 1.0, **series_style(k), label=f"#{k + 1} {params}")
+        ax.plot(its, acc, lw=1.6 if k == 0 else 1.1, **series_style(k), label=f"#{k + 1} {params}")
+    rest = f", #{SHOWN + 1}–{len(done)} in light blue" if len(done) > SHOWN else ""
     ax.set(xlabel="iteration", ylabel="validation accuracy",
-           title=f"Best {len(done)} of {len(data['trials'])} trials (pruned in grey)")
+           title=f"Best {len(done)} of {len(data['trials'])} trials{rest} (pruned in grey)")
     if done:
-        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=1 if len(done) <= 10 else 2)
+        handles, labels = ax.get_legend_handles_labels()
+        order = sorted(range(len(labels)), key=lambda i: int(labels[i].split()[0][1:]))
+        ax.legend([handles[i] for i in order], [labels[i] for i in order], fontsize=9, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0))
     ax.grid(alpha=0.3)
     ax.set_ylim(0, min(1.0, max([max(a for _, a in t["curve"]) for t in done] or [1.0]) + 0.05))
-    fig.tight_layout()
+    tight(fig)
     return fig
 
 

@@ -122,12 +122,11 @@ TEXT = {
                       "with He {sh_acc:.4f} in {steps} SGD steps (gradient ratios {sx_ratio:.1e} and {sh_ratio:.1e})."),
     "bn_caption": "2_3: batch normalisation as the course runs it (sigmoid, Xavier, 784-40-20-10): "
                   "γ and β frozen as in the notebook, all parameters trained, and no BN",
-    "bn_panels_caption": "The book's experiment: a 5×100 ReLU net with and without BN, one panel per initial "
-                         "weight std",
     "bn_disc": ("The course's BN network (γ and β never updated, as in the notebook) reached {course:.4f}; training "
                 "γ and β too gave {all:.4f}; without BN the same net reached {nobn:.4f} in {iters} iterations. In "
-                "the book's sweep of 5 × 100 ReLU nets, BN learned at {bn_learned} of the {scales} weight scales "
-                "({bn_range}), without BN at {nobn_learned} ({nobn_range}). {bn_loses}"),
+                "the book's sweep (§6.3, below: 5 × 100 ReLU nets, {bn_images:,} training images, {bn_iters} updates), "
+                "BN learned at {bn_learned} of the {scales} weight scales, without BN at {nobn_learned}. Test accuracy by "
+                "initial std, with BN: {bn_range}; without BN: {nobn_range}. {bn_loses}"),
     "bn_loses": "BN is not better everywhere: {where}.",
     "bn_loss": "at {scale} the net without BN ended higher, {nobn:.4f} against {bn:.4f} ({noise})",
     "bn_apart": "more than 2σ = {noise:.4f} apart",
@@ -148,10 +147,9 @@ TEXT = {
     "ct4_a": ("(1) Training is faster and more stable, because every layer's inputs keep a steady distribution "
               "(less sensitivity to the initial weights and to the learning rate). (2) It suppresses overfitting "
               "somewhat, because the batch statistics add noise."),
-    "ct4_c": ("In this report's sweep (test accuracy, training accuracy in brackets), with BN {bn_learned} of the "
-              "{scales} initial weight scales learned ({bn_range}); without BN {nobn_learned} ({nobn_range}). The mean "
-              "gap between training and test accuracy is {bn_gap:.3f} with BN and {nobn_gap:.3f} without, on "
-              "{bn_images:,} training images: {gap_verdict}"),
+    "ct4_c": ("In the book's sweep (§6.3 below), with BN {bn_learned} of the {scales} initial weight scales learned, "
+              "without BN {nobn_learned}. The mean gap between training and test accuracy is {bn_gap:.3f} with BN and "
+              "{nobn_gap:.3f} without, on {bn_images:,} training images: {gap_verdict}"),
     "gap_verdicts": {"smaller": "smaller with BN, as the course says.",
                      "larger": "larger with BN — this run does not show BN reducing overfitting (nets without BN "
                                "that barely learn have little gap to close).",

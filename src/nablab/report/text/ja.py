@@ -7,7 +7,7 @@ from .ja_course import TEXT as COURSE
 TEXT = {
     "lang": "ja",
     # 図の説明の最後に、描いた元の実行を書く
-    "src": "（実行 `{name}`: {details}{quick}）", "src_sep": "、", "src_seeds": "シード {n}",
+    "src": "（実行 `{name}`: {details}{quick}）", "src_sep": "、", "src_seeds": "{n} シード",
     "src_iters": "{n} 反復", "src_variants": "（{k} 条件）", "src_data": "訓練 {train:,} / テスト {test:,} 枚", "src_quick": "、クイック実行",
     "title": "深層学習 Day2 レポート（nablab による自動生成）",
     "intro": ("JDLA E資格講座（ラビット・チャレンジ）Day2「深層モデルのための学習テクニック」と「畳み込みニューラル"
@@ -109,11 +109,11 @@ TEXT = {
                       "{sx_ratio:.1e} と {sh_ratio:.1e}）。"),
     "bn_caption": "2_3: 講座どおりのバッチ正規化（シグモイド、Xavier、784-40-20-10）: ノートブックどおり γ・β を"
                   "固定したもの、全パラメータを更新したもの、BN なし",
-    "bn_panels_caption": "書籍の実験: 5×100 の ReLU ネットワークの BN あり・なし。重みの初期値の標準偏差ごとに 1 枚",
     "bn_disc": ("講座の BN ネットワーク（ノートブック同様 γ, β を更新しない）は {course:.4f}、γ, β も学習すると {all:.4f}、"
-                "BN なしの同じネットワークは {iters} 回で {nobn:.4f} だった。書籍の 5 層 × 100 の ReLU ネットワークでは、"
-                "BN ありは {scales} 通りの初期値のうち {bn_learned} 通りで学習し（{bn_range}）、BN なしは {nobn_learned} 通り"
-                "（{nobn_range}）。{bn_loses}"),
+                "BN なしの同じネットワークは {iters} 回で {nobn:.4f} だった。書籍の初期値の比較（下の §6.3: 5 層 × 100 の ReLU "
+                "ネットワーク、訓練画像 {bn_images:,} 枚、{bn_iters} 回の更新）では、BN ありは {scales} 通りの初期値のうち "
+                "{bn_learned} 通りで学習し、BN なしは {nobn_learned} 通りだった。初期値の標準偏差ごとのテスト正答率は BN あり "
+                "{bn_range}、BN なし {nobn_range}。{bn_loses}"),
     "bn_loses": "BN がどこでも勝つわけではない: {where}。",
     "bn_loss": "{scale} では BN なしのほうが高く終わった（{nobn:.4f} と {bn:.4f}、{noise}）",
     "bn_apart": "2σ = {noise:.4f} より大きい差",
@@ -133,10 +133,9 @@ TEXT = {
     "ct4_q": "一般的に考えられるバッチ正規化の効果を 2 点挙げよ。",
     "ct4_a": ("(1) 各層への入力の分布が安定するので学習が速く安定する（初期値や学習率に敏感でなくなる）。"
               "(2) ミニバッチ統計量によるノイズで過学習がある程度抑えられる。"),
-    "ct4_c": ("このレポートの実験（テスト正答率。括弧内は訓練正答率）では、BN ありは {scales} 通りの初期値のうち "
-              "{bn_learned} 通りで学習し（{bn_range}）、BN なしは {nobn_learned} 通りだった（{nobn_range}）。"
-              "訓練画像 {bn_images:,} 枚での訓練とテストの正答率の差の平均は、BN ありが {bn_gap:.3f}、BN なしが "
-              "{nobn_gap:.3f} だった。{gap_verdict}"),
+    "ct4_c": ("書籍の初期値の比較（下の §6.3）では、BN ありは {scales} 通りの初期値のうち {bn_learned} 通りで学習し、"
+              "BN なしは {nobn_learned} 通りだった。訓練画像 {bn_images:,} 枚での訓練とテストの正答率の差の平均は、"
+              "BN ありが {bn_gap:.3f}、BN なしが {nobn_gap:.3f} だった。{gap_verdict}"),
     "gap_verdicts": {"smaller": "BN ありの方が小さく、講座の説明どおりである。",
                      "larger": "BN ありの方が大きく、この実験では BN が過学習を抑える様子は見えない（ほとんど学習しない BN なしの"
                                "ネットワークには縮めるべき差がもともと小さい）。",
