@@ -42,3 +42,15 @@ def test_clear_legends_moves_a_covering_legend_to_a_free_corner():
     assert layout.clear_legends(fig)
     assert layout.legend_covers(ax, layout.renderer(fig)) == 0 and layout.problems(fig) == []
     plt.close(fig)
+
+
+def test_a_figure_just_saved_is_audited_without_laying_it_out_again(tmp_path):
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    x = np.linspace(0, 1, 100)
+    ax.plot(x, np.full_like(x, 0.95), label="along the top")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left")
+    fig.savefig(tmp_path / "f.png", dpi=110)                  # drawn at another dpi than the figure's
+    assert any("covers" in p for p in layout.problems(fig, drawn_at=110))
+    plt.close(fig)

@@ -17,12 +17,14 @@ LABELS = [
     ("W1–W3 only (course code)", "W1–W3 のみ更新（講座のコード）"),
     (" (+ L2 0.005 left over)", "（前のセルの L2 0.005 が残る）"), (", no BN", "、BN なし"), (", BN", "、BN あり"),
     ("no regularisation", "正則化なし"), ("all parameters", "全パラメータを更新"),
+    ("no weight decay", "荷重減衰なし"), ("weight decay", "荷重減衰"), ("no dropout", "ドロップアウトなし"),
+    (" epochs)", " エポック)"),
     ("all layers", "全層を更新"), ("10 layers", "10 層"), ("arranged (no first pool)", "改変版（最初のプーリングなし）"),
     ("global average pooling (64 features)", "グローバル平均プーリング（64 特徴）"),
     (" (576 features)", "（576 特徴）"), ("dropout", "ドロップアウト率"), ("no BN", "BN なし"),
     ("forget bias", "忘却ゲートのバイアス"), ("orthogonal", "直交初期化"), ("std ", "標準偏差 "),
     (" (after: lr", "（変更後: 学習率"), (" (lr ", "（学習率 "), (", μ ", "、μ "), (", h0 ", "、h0 "),
-    (")", "）"), (", ", "、"),
+    (" (", "（"), (")", "）"), (", ", "、"),
 ]
 
 # figure text: whole titles and sentences first; WORDS (after the labels) are phrases and words

@@ -90,9 +90,21 @@ def legend_covers(ax, rend) -> int:
     return points_under(legend.get_window_extent(rend), data_points(ax))
 
 
-def problems(fig) -> list[str]:
-    """Overlapping texts, texts cut off by the figure's edge, legends over data points."""
-    rend = renderer(fig)
+def problems(fig, drawn_at: float | None = None) -> list[str]:
+    """Overlapping texts, texts cut off by the figure's edge, legends over data points.
+    ``drawn_at``: the figure was just drawn (saved) at this dpi — its positions are current there,
+    so it is measured at that dpi instead of being laid out again."""
+    if drawn_at is None:
+        return found_problems(fig, renderer(fig))
+    dpi = fig.dpi
+    fig.set_dpi(drawn_at)
+    try:
+        return found_problems(fig, fig.canvas.get_renderer())
+    finally:
+        fig.set_dpi(dpi)
+
+
+def found_problems(fig, rend) -> list[str]:
     shown = set().union(*(drawn_ticklabels(ax) for ax in fig.axes)) if fig.axes else set()
     ticks = {id(t) for ax in fig.axes for t in ax.get_xticklabels(which="both") + ax.get_yticklabels(which="both")}
     texts = [t for t in visible_texts(fig) if id(t) not in ticks or id(t) in shown]

@@ -70,6 +70,18 @@ def fit_page(fig) -> float:
 
 # the language of the figures drawn now: "en" (as the kinds write them) or "ja" (see language)
 LANGUAGE = contextvars.ContextVar("figure_language", default="en")
+# whether save writes the SVG beside the PNG (for print); quick previews draw PNGs only (see vector)
+VECTOR = contextvars.ContextVar("figure_vector", default=True)
+
+
+@contextlib.contextmanager
+def vector(on: bool):
+    """Figures saved in this block get an SVG beside their PNG only if ``on``."""
+    token = VECTOR.set(on)
+    try:
+        yield
+    finally:
+        VECTOR.reset(token)
 JAPANESE_FONTS = ("Noto Sans CJK JP", "IPAexGothic", "IPAGothic", "Noto Sans JP", "TakaoGothic", "VL Gothic")
 
 
@@ -142,10 +154,12 @@ def tight(fig, rect=None) -> None:
 
 
 def save(fig, folder: Path, name: str) -> Path:
-    """Write ``name``.png (for pages) and ``name``.svg (for print) into ``folder``; return the PNG.
+    """Write ``name``.png (for pages) and ``name``.svg (for print, unless VECTOR is off: quick
+    previews) into ``folder``; return the PNG.
     Its text is put in the current LANGUAGE (translate), a figure wider than the report's
     column gets its text enlarged (fit_page), and a legend that covers data points is moved
     outside its axes (layout.clear_legends)."""
+    import matplotlib.layout_engine
     translate(fig)
     enlarged = fit_page(fig) > 1
     if fig in RECTS and (enlarged or LANGUAGE.get() != "en"):      # the text changed: lay out again
@@ -153,10 +167,15 @@ def save(fig, folder: Path, name: str) -> Path:
             warnings.simplefilter("ignore")
             fig.tight_layout(rect=RECTS[fig])
     layout.clear_legends(fig)                # a legend over data moves to a free corner, or out
+    engine = fig.get_layout_engine()
+    if isinstance(engine, matplotlib.layout_engine.ConstrainedLayoutEngine):
+        engine.execute(fig)                  # laid out once, not again for each file written
+        fig.set_layout_engine("none")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     fig.savefig(folder / f"{name}.png", dpi=DPI)
-    fig.savefig(folder / f"{name}.svg")
+    if VECTOR.get():
+        fig.savefig(folder / f"{name}.svg")
     pyplot().close(fig)
     return folder / f"{name}.png"
 

@@ -71,7 +71,8 @@ def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
                "wall_time_s": round(run.wall_time(), 2),
                **kind.summarize(spec, run)}
     run.write_results(results)
-    figures = kind.figures(results, run)
+    with plotting.vector(not results["quick"]):            # a quick preview: PNGs only
+        figures = kind.figures(results, run)
     text = to_markdown(summary_blocks(results, meta, kind.summary(results), figures), "figures")
     run.summary_file.write_text(text, encoding="utf-8")
     log(f"wrote {run.results_file}, {run.summary_file} and {len(figures)} figure(s)")
@@ -113,8 +114,9 @@ def draw_figures(run_dir: RunDir, lang: str, folder: str | Path) -> list[Path]:
     (plotting.language), into ``folder``; the run itself is not touched. The report calls this for
     its Japanese page. LookupError where this machine has no font for ``lang``."""
     spec = load_spec(run_dir)
-    with plotting.language(lang):
-        return kinds.get(spec.kind).figures(run_dir.results(), run_dir.drawing_into(folder))
+    results = run_dir.results()
+    with plotting.language(lang), plotting.vector(not results.get("quick")):
+        return kinds.get(spec.kind).figures(results, run_dir.drawing_into(folder))
 
 
 def check_finished(run_dir: RunDir) -> RunDir:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ...init import resolve
 from ...layers import activation
-from ...plotting import histogram, pyplot, save, tight
+from ...plotting import histogram, pyplot, save
 from ...train.probes import histogram as counts_of
 from ..spec import check_nets
 from ...validate import at
@@ -82,7 +82,9 @@ class InitHistograms(SingleRun):
                 if panel is panels[0]:
                     ax.set_title(f"layer {i + 1}", fontsize=9)
         fig.suptitle("activation distributions at initialisation (x axes differ: see each panel's std)")
-        tight(fig, rect=(0, 0, 1, 0.98))
+        # a regular grid of 60 small axes: fixed margins (tight_layout on it takes seconds)
+        fig.subplots_adjust(left=0.09, right=0.99, bottom=0.35 / fig.get_figheight(),
+                            top=1 - 1.0 / fig.get_figheight(), wspace=0.12, hspace=0.62)
         return [save(fig, run.figures_dir, "init_histograms")]
 
 
