@@ -140,3 +140,14 @@ def test_quick_previews_use_one_seed_unless_asked():
     assert resolve("vanishing-gradient").seeds == 3
     assert resolve("vanishing-gradient", quick=True).seeds == 1
     assert resolve("vanishing-gradient", quick=True, seeds=2).seeds == 2
+
+
+def test_quick_previews_leave_out_the_variants_marked_preview_false(tmp_path):
+    from nablab.experiments.registry import from_dict
+    doc = {"experiment": {"name": "p", "title": "p", "kind": "classify"},
+           "variants": [{"label": "a"}, {"label": "b", "preview": False}]}
+    assert [r.key for r in from_dict(doc, "p.toml").params.runs] == ["a", "b"]
+    assert [r.key for r in from_dict(doc, "p.toml", quick=True).params.runs] == ["a"]
+    doc["variants"][1]["preview"] = "no"
+    with pytest.raises(nl.ConfigError, match=r"variants\[1\]\.preview must be true or false; got 'no'"):
+        from_dict(doc, "p.toml")

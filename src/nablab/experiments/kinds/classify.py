@@ -22,7 +22,7 @@ from ..datasets import data_for
 from ...verdict import versus_course
 from ..spec import RunSpec
 from ...validate import SET, build as build_spec, deep_merge, nested
-from ...checks import refuse
+from ...checks import refuse, require
 from .base import Kind
 
 CHECKPOINTS = (100, 300, 500, 1000, 2000)       # docs/curriculum.md §2b
@@ -89,6 +89,11 @@ class Classify(Kind):
             build_spec(RunSpec, deep_merge(defaults, nested(path, value)), SET)
         runs, keys = [], {}
         for i, variant in enumerate(doc.get("variants") or [{"label": "default"}]):
+            variant = dict(variant)
+            preview = variant.pop("preview", True)           # false: left out of --quick previews
+            require(isinstance(preview, bool), f"{where}: variants[{i}].preview", "true or false", preview)
+            if quick and not preview:
+                continue
             merged = deep_merge(defaults, variant)
             merged.setdefault("key", folder_name(str(merged.get("label", "run"))))
             merged = quick_run(merged) if quick else merged
