@@ -83,6 +83,11 @@ def run_command(args) -> None:
     from . import experiments
     from .errors import ConfigError
     if args.resume:
+        ignored = [flag for flag, given in (("NAME", args.name), ("--set", args.set), ("--seeds", args.seeds),
+                                            ("--out", args.out), ("--quick", args.quick)) if given]
+        if ignored:                      # never exit 0 having silently changed nothing
+            raise ConfigError(f"nablab run --resume DIR continues the run as it was made; it takes no "
+                              f"{', '.join(ignored)} (start a new run for other settings)")
         experiments.resume(args.resume, jobs=job_count(args), log=log_for(args), where=where_of(args))
         return
     if not args.name:

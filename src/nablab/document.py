@@ -83,6 +83,13 @@ def inline_html(text: str) -> str:
     return "".join(out)
 
 
+def md_cell(value) -> str:
+    """A table cell for Markdown: one line, its "|" escaped, and no HTML tag a viewer would run
+    (a label "a|b" or "<script>" from a user's TOML must not break the table or the page)."""
+    text = " ".join(str(value).split("\n"))
+    return re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text.replace("|", "\\|"))
+
+
 def markdown_block(b: Block, figure_dir: str) -> list[str]:
     match b:
         case Heading(level, text):
@@ -92,8 +99,8 @@ def markdown_block(b: Block, figure_dir: str) -> list[str]:
         case Items(items):
             return [f"- {item}" for item in items] + [""]
         case Table(header, rows):
-            return ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|",
-                    *("| " + " | ".join(str(c) for c in row) + " |" for row in rows), ""]
+            return ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|",
+                    *("| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows), ""]
         case Figure(path, caption):
             return [f"![{caption}]({figure_dir}/{Path(path).name})", "", f"*{caption}*", ""]
         case Code(text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -78,10 +79,40 @@ def write_json(path: Path, obj) -> Path:
     return Path(path)
 
 
-def read_json(path: Path):
-    """The JSON in ``path``; a missing or damaged file is a DataError naming it."""
+MAX_TEXT = 64 * 2**20          # a spec, a history, a TOML or a progress file is far smaller
+
+
+def read_regular(path: Path, limit: int = MAX_TEXT) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes. A FIFO (whose read
+    would wait for a writer forever), a device such as /dev/zero (endless) or a directory is a
+    DataError before anything is read; so is a file over the limit."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)      # opening a FIFO does not wait
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{path}: not a regular file (a FIFO, a device or a directory); nablab reads "
+                            f"only regular files")
+        if info.st_size > limit:
+            raise DataError(f"{path}: {info.st_size:,} bytes, more than the {limit:,} such a file may hold")
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise DataError(f"{path}: more than the {limit:,} bytes such a file may hold")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_json(path: Path):
+    """The JSON in ``path``; a missing, damaged or non-regular file is a DataError naming it."""
+    try:
+        return json.loads(read_regular(path).decode("utf-8"))
     except FileNotFoundError as e:
         raise DataError(f"{path}: missing") from e
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:

@@ -136,6 +136,21 @@ def test_the_grid_sampler_visits_each_point_once(tmp_path):
     assert sorted(points) == sorted({(b, n) for b in (50, 51) for n in ("sgd", "momentum")})
 
 
+def test_a_huge_grid_queues_only_the_trials_asked_for(tmp_path):
+    """Three int:1:1000 ranges are 10⁹ points: --trials 2 queues 2 (the grid is never listed whole)."""
+    import time
+    from nablab.experiments.sweep.space import parse_space
+    from nablab.experiments.sweep.study import enqueue_grid
+    optuna = pytest.importorskip("optuna")
+    study = optuna.create_study(storage=f"sqlite:///{tmp_path / 's.db'}", study_name="g")
+    dists = parse_space(["train.iters=int:1:1000", "train.batch_size=int:1:1000", "train.eval_every=int:1:1000"])
+    start = time.perf_counter()
+    assert enqueue_grid(study, dists, seed=0, limit=2) == 2
+    assert time.perf_counter() - start < 10
+    queued = [t.params for t in study.get_trials(states=(optuna.trial.TrialState.WAITING,))]
+    assert len(queued) == 2 and all(1 <= v <= 1000 for p in queued for v in p.values())
+
+
 def test_two_processes_share_one_sqlite_study_and_no_trial_is_lost(tmp_path):
     """Two `nablab sweep` workers on one SQLite study (the RDB pattern of several machines)."""
     db = tmp_path / "shared.db"

@@ -9,11 +9,13 @@ trains. ``to_json`` / ``from_json`` carry a resolved spec through spec.json.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from pathlib import Path
 
 from ..checks import is_int, positive_int
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
+from ..files import read_regular
 from . import kinds
 from .spec import ExperimentSpec
 from ..validate import as_dict, at, build
@@ -52,11 +54,19 @@ def parse_set(item: str) -> tuple[list[str], object]:
 
 
 def load_toml(path: Path) -> dict:
+    """The TOML document at ``path``: a regular UTF-8 file of at most 1 MiB (a FIFO or /dev/zero is
+    refused before reading), else a ConfigError naming it."""
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
+        text = read_regular(path, limit=2**20).decode("utf-8")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path.name}: not valid TOML ({e})") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}); save the TOML file as UTF-8") from e
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML (nested too deeply)") from None
+    except DataError as e:
+        raise ConfigError(str(e)) from e
     except OSError as e:
         raise ConfigError(f"{path}: cannot read ({e.strerror})") from e
 
@@ -80,6 +90,9 @@ def from_dict(doc: dict, where: str, sets=(), quick: bool = False, seeds: int | 
         refuse(f"{where}: experiment.{bad[0]}", f"is not a known field; expected one of {list(EXPERIMENT_KEYS)}")
     for key in ("name", "title", "kind"):
         require(isinstance(head.get(key), str), at(f"{where}: experiment", key), "a string", head.get(key))
+    # the name becomes a folder (runs/<name>-<time>): letters, digits, - and _ only, never a path
+    require(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", head["name"]) is not None,
+            at(f"{where}: experiment", "name"), "letters, digits, '-' and '_' (at most 64)", head["name"])
     kind = kinds.get(head["kind"]) if head["kind"] in kinds.KINDS else None
     require(kind is not None, at(f"{where}: experiment", "kind"), f"one of {sorted(kinds.KINDS)}", head["kind"])
     unknown = sorted(set(doc) - {"experiment", *kind.tables})
@@ -87,11 +100,12 @@ def from_dict(doc: dict, where: str, sets=(), quick: bool = False, seeds: int | 
         refuse(f"{where}: {unknown[0]}", f"is not a known table of a {kind.name} experiment; "
              f"expected experiment, {', '.join(kind.tables)}")
     overrides = [parse_set(s) for s in sets]
-    head.update({p[0]: v for p, v in overrides if p == ["seeds"]})
+    asked = {p[0]: v for p, v in overrides if p == ["seeds"]}
+    head.update(asked)
     if seeds is not None:
         head["seeds"] = positive_int("--seeds", seeds)
-    elif quick:
-        head["seeds"] = 1                      # a preview: one seed unless --seeds says otherwise
+    elif quick and not asked:
+        head["seeds"] = 1                      # a preview: one seed unless --seeds or --set seeds says otherwise
     seeds_value = head.get("seeds", 1)
     require(is_int(seeds_value) and seeds_value >= 1, at(f"{where}: experiment", "seeds"), "an integer >= 1", seeds_value)
     params = kind.resolve(doc, where, [(p, v) for p, v in overrides if p != ["seeds"]], quick)

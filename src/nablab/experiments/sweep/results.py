@@ -32,7 +32,7 @@ def storage_url(p, run) -> str:
 
 
 def grid_size(dists) -> int:
-    return math.prod(len(d.grid()) for d in dists)
+    return math.prod(d.grid_size() for d in dists)
 
 
 def run_sweep(spec, run, backend, log, *, more: int | None = None) -> dict:
@@ -52,7 +52,7 @@ def run_sweep(spec, run, backend, log, *, more: int | None = None) -> dict:
         study.sampler = sampler_for(p.sampler, dists, p.seed + len(study.trials) + shared)
     n = max(0, p.trials - finished) if more is None else more
     if p.sampler == "grid":
-        n = min(n, enqueue_grid(study, dists, p.seed + len(study.trials)))
+        n = enqueue_grid(study, dists, p.seed + len(study.trials), limit=n)
     remote = isinstance(backend, Dask) and not backend.local
     workers_reach = p.pruning and not (remote and url.startswith("sqlite"))
     if p.pruning and not workers_reach:

@@ -43,13 +43,17 @@ class Dist:
             return IntDistribution(self.low, self.high)
         return FloatDistribution(self.low, self.high, log=self.form == "loguniform")
 
-    def grid(self) -> list:
-        """The values a grid sampler visits: the choices, or every integer of the range."""
+    def grid_size(self) -> int:
+        """How many values a grid sampler visits: the choices, or every integer of the range."""
         if self.form == "choice":
-            return list(self.choices)
+            return len(self.choices)
         if self.form == "int":
-            return list(range(self.low, self.high + 1))
+            return self.high - self.low + 1
         raise ConfigError(f"--sampler grid needs choice:... or int:... ranges; {self.key} is {self.form}")
+
+    def grid_value(self, i: int):
+        """The i-th of those values (0 ≤ i < grid_size), without listing them all."""
+        return self.choices[i] if self.form == "choice" else self.low + i
 
     def __str__(self) -> str:
         if self.form == "choice":

@@ -14,6 +14,7 @@ and their curves are reported here afterwards.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 import time
 
@@ -73,19 +74,36 @@ def open_study(url: str, name: str, metric: str, sampler: str, dists, seed: int,
     return study
 
 
-def enqueue_grid(study, dists, seed: int) -> int:
-    """Put every grid point not tried yet in the study's queue, in a shuffled order; return
-    how many are queued. (Optuna's GridSampler stops the study from inside ``tell``, which only
-    works under ``study.optimize``; a queue works with ask and tell.)"""
-    import itertools
+def enqueue_grid(study, dists, seed: int, limit: int) -> int:
+    """Put up to ``limit`` grid points not tried yet in the study's queue, drawn at random without
+    replacement; return how many are queued. The grid is never listed whole (three int:1:1000
+    ranges are 10⁹ points): point k is decoded from its index, digit by digit. (Optuna's
+    GridSampler stops the study from inside ``tell``, which only works under ``study.optimize``;
+    a queue works with ask and tell.)"""
     import random
     keys = [d.key for d in dists]
+    sizes = [d.grid_size() for d in dists]
+    total = math.prod(sizes)
     tried = {tuple(t.params.get(k) for k in keys) for t in study.trials}
-    points = [p for p in itertools.product(*(d.grid() for d in dists)) if p not in tried]
-    random.Random(seed).shuffle(points)
-    for point in points:
-        study.enqueue_trial(dict(zip(keys, point)))
-    return len(points)
+    want = max(0, min(limit, total - len(tried)))
+
+    def point(index: int) -> tuple:
+        values = []
+        for d, size in zip(reversed(dists), reversed(sizes)):
+            index, i = divmod(index, size)
+            values.append(d.grid_value(i))
+        return tuple(reversed(values))
+
+    picked = []
+    for index in random.Random(seed).sample(range(total), min(total, want + len(tried))):
+        candidate = point(index)
+        if candidate not in tried:
+            picked.append(candidate)
+            if len(picked) == want:
+                break
+    for values in picked:
+        study.enqueue_trial(dict(zip(keys, values)))
+    return len(picked)
 
 
 def tell(study, trial, result: dict, reported: bool) -> None:

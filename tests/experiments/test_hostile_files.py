@@ -1,0 +1,76 @@
+"""Issue 27, classes 4–6: files that are not what they claim (FIFOs, devices, non-UTF-8, deep
+nesting) and experiment names that are paths — each refused with one line, nothing left waiting."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from nablab.cli import main
+
+
+def run_cli(argv, capsys) -> tuple[int, str]:
+    """main(argv) in this process, on a watchdog: a read that blocks (a FIFO) fails the test in 20 s."""
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("rc", main(argv)), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive(), f"nablab {' '.join(argv)} blocked"
+    return result["rc"], capsys.readouterr().err
+
+
+def test_a_fifo_or_a_device_in_place_of_a_toml_file_is_refused_before_reading(tmp_path, capsys):
+    fifo = tmp_path / "exp.toml"
+    os.mkfifo(fifo)
+    rc, err = run_cli(["run", str(fifo), "--quick", "--out", str(tmp_path / "out")], capsys)
+    assert rc == 2 and "not a regular file" in err and "exp.toml" in err and "Traceback" not in err
+    link = tmp_path / "zero.toml"
+    link.symlink_to("/dev/zero")                                   # endless: never read
+    rc, err = run_cli(["run", str(link), "--quick", "--out", str(tmp_path / "out2")], capsys)
+    assert rc == 2 and "not a regular file" in err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out2").exists()
+
+
+@pytest.mark.parametrize("content, says", [
+    ("[experiment]\nname = \"\xe9t\xe9\"\n".encode("latin-1"), "not UTF-8 text"),
+    (("x = " + "[" * 20000 + "]" * 20000).encode(), "not valid TOML"),
+    (b"[experiment]\nname = \"../../escaped\"\ntitle = \"t\"\nkind = \"classify\"\n", "letters, digits"),
+])
+def test_damaged_or_hostile_toml_is_one_line(tmp_path, capsys, content, says):
+    path = tmp_path / "exp.toml"
+    path.write_bytes(content)
+    rc, err = run_cli(["run", str(path), "--quick", "--out", str(tmp_path / "out")], capsys)
+    assert rc == 2 and says in err and "Traceback" not in err and err.count("\n") <= 2
+
+
+def test_a_fifo_in_place_of_spec_json_is_refused_on_resume(tmp_path, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    os.mkfifo(run / "spec.json")
+    rc, err = run_cli(["run", "--resume", str(run)], capsys)
+    assert rc != 0 and "not a regular file" in err and "Traceback" not in err
+
+
+def test_labels_with_bars_newlines_or_tags_keep_summary_tables_whole():
+    from nablab.document import Table, to_markdown
+    md = to_markdown([Table(("variant", "acc"), [("a|b\nc <script>alert(1)</script>", "0.5")])], "figures")
+    rows = [line for line in md.splitlines() if line.startswith("|")]
+    assert len(rows) == 3 and rows[2].count(" | ") == 1          # still two cells, on one line
+    assert "<script>" not in md and "a\\|b c &lt;script>" in md
+
+
+def test_resume_refuses_flags_it_would_ignore(tmp_path, capsys):
+    rc, err = run_cli(["run", "--resume", str(tmp_path), "--set", "train.iters=5", "--seeds", "3",
+                       "--out", str(tmp_path / "o"), "two-layer-net"], capsys)
+    assert rc == 2 and "it takes no NAME, --set, --seeds, --out" in err
+
+
+def test_quick_keeps_the_seeds_a_set_asks_for_and_checks_them():
+    import nablab as nl
+    from nablab.experiments import resolve
+    assert resolve("two-layer-net", ["seeds=3"], quick=True).seeds == 3
+    assert resolve("two-layer-net", quick=True).seeds == 1
+    with pytest.raises(nl.ConfigError, match="seeds"):
+        resolve("two-layer-net", ["seeds=0"], quick=True)
