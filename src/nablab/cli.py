@@ -40,8 +40,7 @@ def log_for(args):
 def job_count(args) -> int:
     """--jobs, at least 1 and at most this machine's CPU count (more would only oversubscribe it)."""
     from .checks import positive_int
-    jobs = positive_int("--jobs", args.jobs)
-    cpus = os.cpu_count() or 1
+    jobs, cpus = positive_int("--jobs", args.jobs), os.cpu_count() or 1
     if jobs > cpus:
         print(f"nablab: --jobs {jobs} capped to {cpus}, the number of CPUs here", file=sys.stderr)
     return min(jobs, cpus)
@@ -62,8 +61,7 @@ def add_executor(parser) -> None:
 def list_command(args) -> None:
     from .experiments import names, resolve
     for name in names():
-        spec = resolve(name)
-        print(f"{name:20s} {spec.section:14s} {spec.title}")
+        print(f"{name:20s} {(spec := resolve(name)).section:14s} {spec.title}")
 
 
 def show_command(args) -> None:
@@ -82,12 +80,10 @@ def show_command(args) -> None:
 def run_command(args) -> None:
     from . import experiments
     from .errors import ConfigError
-    if args.resume:
-        ignored = [flag for flag, given in (("NAME", args.name), ("--set", args.set), ("--seeds", args.seeds),
-                                            ("--out", args.out), ("--quick", args.quick)) if given]
-        if ignored:                      # never exit 0 having silently changed nothing
+    if args.resume:                      # never exit 0 having silently ignored a flag
+        if ignored := [f for f in ("name", "set", "seeds", "out", "quick") if getattr(args, f)]:
             raise ConfigError(f"nablab run --resume DIR continues the run as it was made; it takes no "
-                              f"{', '.join(ignored)} (start a new run for other settings)")
+                              f"{', '.join('--' + f if f != 'name' else 'NAME' for f in ignored)}")
         experiments.resume(args.resume, jobs=job_count(args), log=log_for(args), where=where_of(args))
         return
     if not args.name:
@@ -101,7 +97,6 @@ def run_command(args) -> None:
 def report_command(args) -> None:
     """Run (or reuse, or resume) every experiment the report needs, then write it."""
     from pathlib import Path
-
     from .experiments.runner import draw_figures, ensure_runs
     from .report.build import EXPERIMENTS, languages, write_report
     langs = languages(args.lang)
