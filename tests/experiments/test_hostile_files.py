@@ -74,3 +74,28 @@ def test_quick_keeps_the_seeds_a_set_asks_for_and_checks_them():
     assert resolve("two-layer-net", quick=True).seeds == 1
     with pytest.raises(nl.ConfigError, match="seeds"):
         resolve("two-layer-net", ["seeds=0"], quick=True)
+
+
+def test_the_drill_never_copies_a_linked_file_into_its_progress(tmp_path, monkeypatch):
+    from nablab import DataError
+    from nablab.drill import quiz
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not the drill's\n")
+    path = quiz.progress_file()
+    path.parent.mkdir(parents=True)
+    path.symlink_to(secret)
+    with pytest.raises(DataError, match="symbolic link"):
+        quiz.history()
+    assert secret.read_text() == "not the drill's\n" and path.is_symlink()
+    path.unlink()
+    path.write_bytes(b'{"id": "a", "right": true}\n\xff\xfe garbage\n' + b"[" * 100000 + b"\n")
+    assert quiz.history() == {"a": True}                     # bad lines skipped, no traceback
+
+
+def test_check_template_never_writes_through_a_link(tmp_path, capsys):
+    target = tmp_path / "elsewhere.py"
+    link = tmp_path / "mine.py"
+    link.symlink_to(target)                                   # dangling: exists() is False
+    assert main(["check", "--template", "Affine", "--out", str(link)]) == 2
+    assert not target.exists() and "exists" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -42,9 +44,11 @@ def check_command(args) -> int:
         text = catalogue.template(comp.name)
         if args.out:
             path = Path(args.out)
-            if path.exists():
+            if path.exists() or path.is_symlink():      # a link (even a dangling one) is never written through
                 raise ConfigError(f"check --template: {path} exists; check it with `nablab check {path}`, or move it")
-            path.write_text(text, encoding="utf-8")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
             print(f"wrote {path}; fill it in, then: nablab check {path}")
         else:
             print(text, end="")

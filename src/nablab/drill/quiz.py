@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..files import atomic_write
+from ..errors import ConfigError, DataError
+from ..files import atomic_write, read_regular
 import numpy as np
 
 from . import figures
@@ -42,23 +42,29 @@ def progress_file() -> Path:
     return Path(base) / "nablab" / "drill-progress.jsonl"
 
 
+def progress_bytes(path: Path) -> bytes:
+    """The progress file's bytes (b"" where there is none yet). A symbolic link, a FIFO or a device
+    in its place is a DataError: nablab never copies another file into its progress."""
+    if path.is_symlink():
+        raise DataError(f"{path}: a symbolic link; the drill keeps its progress in a regular file (remove the link)")
+    return read_regular(path) if path.exists() else b""
+
+
 def history() -> dict[str, bool]:
     """{question id: whether its last answer was right}; unreadable lines are skipped."""
     path, last = progress_file(), {}
-    if not path.exists():
-        return last
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in progress_bytes(path).decode("utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
             last[str(entry["id"])] = bool(entry["right"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             continue
     return last
 
 
 def record(q: Question, letter: str, right: bool) -> None:
     path = progress_file()
-    old = path.read_bytes() if path.exists() else b""
+    old = progress_bytes(path)
     line = json.dumps({"id": q.id, "answer": letter, "right": right,
                        "time": time.strftime("%Y-%m-%d %H:%M:%S")}, ensure_ascii=False)
     atomic_write(path, lambda f: f.write(old + line.encode("utf-8") + b"\n"))
