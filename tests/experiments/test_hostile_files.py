@@ -99,3 +99,12 @@ def test_check_template_never_writes_through_a_link(tmp_path, capsys):
     link.symlink_to(target)                                   # dangling: exists() is False
     assert main(["check", "--template", "Affine", "--out", str(link)]) == 2
     assert not target.exists() and "exists" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["list"], ["show", "optimizers"], ["drill", "--list"], ["data", "list"]])
+def test_a_terminal_that_cannot_show_japanese_gets_escapes_not_a_traceback(argv):
+    import subprocess
+    import sys
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run([sys.executable, "-m", "nablab.cli", *argv], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 0 and b"UnicodeEncodeError" not in done.stderr and done.stdout

