@@ -72,3 +72,21 @@ def test_the_bn_paragraph_says_where_bn_loses_and_whether_it_is_a_tie(lang):
     assert T["bn_apart"].split("{")[0] in clear["bn_loses"]
     never = bn_versus_none(T, fake_bn_run(), pairs({"std 1": ((0.9, 0.0), (0.8, 0.0))}))
     assert never["bn_loses"] == T["bn_never_loses"]
+
+
+def test_the_books_batch_norm_row_follows_its_rule():
+    from nablab.report.book import TEXT as BOOK, bn_row
+
+    def v(key, panel, acc):
+        return SimpleNamespace(key=key, panel=panel, train_acc=acc, train_acc_std=0.0)
+    scales = [f"std {k}" for k in range(8)]
+    variants = []
+    for i, p in enumerate(scales):                         # BN ahead at 7 of 8; no BN stuck at 5
+        variants += [v(f"s{i}-bn", p, 0.9), v(f"s{i}-no-bn", p, 0.95 if i == 0 else 0.5 if i < 3 else 0.1)]
+    run = SimpleNamespace(variants=variants, results=SimpleNamespace(dataset=SimpleNamespace(n_train=1000)))
+    row = bn_row(BOOK["en"], run)
+    assert row[3] == "yes" and "at 7 of 8 scales" in row[2] and "no BN higher at 1" in row[2]
+    for x in variants:                                     # no scale where the net without BN is stuck
+        if x.key.endswith("no-bn"):
+            x.train_acc = 0.5
+    assert bn_row(BOOK["en"], run)[3] == "partly"
