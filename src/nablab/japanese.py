@@ -53,7 +53,7 @@ FIGURE = [
     ("activation f(u)", "活性化関数 f(u)"), ("derivative f′(u)", "導関数 f′(u)"),
     ("pruned in grey", "枝刈りは灰色"), ("at its last value", "最後の値で表示"),
     ("failed / diverged", "失敗 / 発散"), (" trials (", " 試行 ("), (" trials, #", " 試行、#"), (" of ", " / "), ("Best ", "上位 "),
-    ("(diverged at ", "（発散: 反復 "),
+    ("(diverged at ", "（発散: 反復 "), ("(no evaluation)", "（評価なし）"),
     ("windows covering each pixel", "各画素を覆う窓の数"), ("input x[", "入力 x["),
     ("forget gate", "忘却ゲート"), ("input gate", "入力ゲート"), ("output gate", "出力ゲート"),
     ("candidate", "候補"), ("input at step t", "時刻 t の入力"),

@@ -28,7 +28,11 @@ def accuracy_figure(results, run_dir):
         ax.plot(its, [p["train_acc"] for p in h["points"]], label="training set", lw=1, **series_style(0))
         ax.plot(its, [p["test_acc"] for p in h["points"]], label="test set", lw=1, **series_style(1))  # dashed: the
         # training curve shows through where the two coincide
-        ax.set(ylim=(0, 1), xlabel="iteration", ylabel="accuracy")
+        # the whole run on the x axis, also for a seed that diverged before its first evaluation
+        ax.set(ylim=(0, 1), xlim=(0, v["iters"]), xlabel="iteration", ylabel="accuracy")
+        if not its:
+            ax.text(0.5, 0.5, diverged(v).strip() or "(no evaluation)", transform=ax.transAxes, ha="center",
+                    fontsize=9)
         ax.set_title(textwrap.fill(v["label"], 26), fontsize=9, pad=9)   # a long label on two lines, clear of "1.0"
         ax.grid(alpha=0.3)
     fig.suptitle(f"{results['experiment']}: accuracy (seed 0)")
