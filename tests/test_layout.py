@@ -54,3 +54,20 @@ def test_a_figure_just_saved_is_audited_without_laying_it_out_again(tmp_path):
     fig.savefig(tmp_path / "f.png", dpi=110)                  # drawn at another dpi than the figure's
     assert any("covers" in p for p in layout.problems(fig, drawn_at=110))
     plt.close(fig)
+
+
+def test_with_no_free_corner_a_legend_beside_another_axes_goes_where_it_covers_fewest():
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3))
+    rng = np.random.default_rng(0)
+    left.plot(rng.random(3000), rng.random(3000), ".", label="points everywhere")
+    left.set(xlim=(0, 1), ylim=(0, 1))
+    left.legend(loc="lower left")
+    right.plot([0, 1], [0, 1])
+    fig.tight_layout()
+    rend = layout.renderer(fig)
+    before = layout.legend_covers(left, rend)
+    assert before > 0 and layout.clear_legends(fig)
+    after = layout.legend_covers(left, layout.renderer(fig))
+    assert after < before and left.get_legend().get_bbox_to_anchor().x0 == left.bbox.x0   # still inside
+    plt.close(fig)

@@ -134,6 +134,12 @@ def points_under(box, pts: np.ndarray) -> int:
     return int(((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)).sum())
 
 
+def covered_at(legend, loc: str, rend, pts: np.ndarray) -> int:
+    """Put ``legend`` at ``loc``; how many of the data points ``pts`` it covers there."""
+    legend.set_loc(loc)
+    return points_under(legend.get_window_extent(rend), pts)
+
+
 def rightmost(ax) -> bool:
     spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
     return spec is None or spec.is_last_col()
@@ -170,9 +176,10 @@ def place_legends(fig, rend) -> tuple[bool, bool]:
         if legend is None or not ax.get_visible() or not legend_covers(ax, rend):
             continue
         pts = data_points(ax)
+        covered = {}
         for loc in LOCATIONS:
-            legend.set_loc(loc)
-            if not points_under(legend.get_window_extent(rend), pts):
+            covered[loc] = covered_at(legend, loc, rend, pts)
+            if not covered[loc]:
                 moved = True
                 break
         else:
@@ -182,7 +189,6 @@ def place_legends(fig, rend) -> tuple[bool, bool]:
                 legend.borderaxespad = 0.0
                 moved = outside = True
             else:                                   # nowhere clear: where it covers fewest
-                legend.set_loc(min(LOCATIONS, key=lambda loc: (legend.set_loc(loc),
-                                                               points_under(legend.get_window_extent(rend), pts))[1]))
+                legend.set_loc(min(covered, key=covered.get))
                 moved = True
     return moved, outside
