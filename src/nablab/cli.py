@@ -29,7 +29,7 @@ import time
 import numpy as np
 
 from .errors import NablabError
-from .pipes import pipe_safe_stdout, terminate_as_interrupt, tolerant_streams
+from .pipes import pipe_safe_stdout, quiet_exit, terminate_as_interrupt, tolerant_streams
 
 
 def log_for(args):
@@ -98,10 +98,10 @@ def report_command(args) -> None:
     """Run (or reuse, or resume) every experiment the report needs, then write it."""
     from pathlib import Path
     from .experiments.runner import draw_figures, ensure_runs
-    from .report.build import EXPERIMENTS, languages, write_report
+    from .report.build import EXPERIMENTS, check_out, languages, write_report
     langs = languages(args.lang)
     log, start = log_for(args), time.perf_counter()
-    out = Path(args.out)
+    check_out(out := Path(args.out))                 # before hours of runs, not after
     runs = ensure_runs(EXPERIMENTS, out / ("runs-quick" if args.quick else "runs"), quick=args.quick,
                        reuse=args.reuse, jobs=job_count(args), log=log, where=where_of(args),
                        command=f"nablab report{' --quick' if args.quick else ''}")
@@ -264,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    program = argv is None                   # the `nablab` command itself, not a call from Python
     tolerant_streams()                       # a terminal that cannot show 日本語 gets \uXXXX, not a traceback
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
@@ -274,11 +275,10 @@ def main(argv=None) -> int:
         with pipe_safe_stdout(work), terminate_as_interrupt(work):
             code = args.func(args)           # None (0) or an exit code (nablab drill)
             sys.stdout.flush()               # a closed pipe shows here, not at interpreter exit
-    except RunInterrupted as e:
-        print(f"nablab: {e}", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("nablab: interrupted", file=sys.stderr)
+    except (RunInterrupted, KeyboardInterrupt) as e:
+        if program:
+            quiet_exit()                     # Ctrl-C pressed again now must not turn 130 into a death by signal
+        print(f"nablab: {e if isinstance(e, RunInterrupted) else 'interrupted'}", file=sys.stderr)
         return 130
     except BrokenPipeError:                  # `nablab list | head`: the reader went away
         with contextlib.suppress(OSError, ValueError):

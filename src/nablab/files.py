@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import DataError
+from .errors import ConfigError, DataError
 
 
 def _umask() -> int:
@@ -63,6 +63,32 @@ def remove_stale_parts(folder: Path, name: str) -> list[Path]:
     return removed
 
 
+def open_lock_file(path: Path) -> int:
+    """A descriptor of the lock file ``path`` (made if missing), opened read-write without following a
+    symbolic link or waiting on a FIFO; a ConfigError unless it is a plain file with one name — its
+    holder's name is written into it, so a FIFO, a device or a hard link shared with another file
+    (``cp -al``) is never written through."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        raise ConfigError(f"{path}: not a plain file of its own (a FIFO, a device, or a hard link shared "
+                          f"with {info.st_nlink - 1} other name(s)); delete it and try again")
+    return fd
+
+
+def refuse_links(folder: Path, advice: str) -> None:
+    """A ConfigError if a symbolic link is anywhere inside ``folder`` (``folder`` itself may be one):
+    writing through it would change files elsewhere. Nothing is followed (os.walk never does)."""
+    if not Path(folder).is_dir():
+        return
+    for where, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            entry = Path(where) / name
+            if entry.is_symlink():
+                raise ConfigError(f"{entry} is a symbolic link (to {os.readlink(entry)}); {advice}")
+
+
 def load_problem(e: BaseException) -> str:
     """What np.load's exception says, for a user: numpy's advice to pass ``allow_pickle=True``
     (or to use pickle.load) would run code from the file, so it is never repeated."""
@@ -74,7 +100,12 @@ def load_problem(e: BaseException) -> str:
 
 def write_json(path: Path, obj) -> Path:
     """``obj`` as indented UTF-8 JSON, written atomically."""
-    text = json.dumps(obj, indent=2, ensure_ascii=False)
+    return write_text(path, json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+def write_text(path: Path, text: str) -> Path:
+    """``text`` as UTF-8, written atomically: a new file takes the name, so a hard link to the old
+    one (``cp -al`` of a run directory) is never written through."""
     atomic_write(path, lambda f: f.write(text.encode("utf-8")))
     return Path(path)
 

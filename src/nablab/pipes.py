@@ -78,3 +78,37 @@ def tolerant_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")
+
+
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def stop_signals_held():
+    """Ctrl-C and SIGTERM wait (blocked, pending in the kernel) until the block ends, then act as
+    usual: for the steps that must not be cut in half — starting a worker process (a child forked
+    now inherits the block, so a Ctrl-C from the terminal cannot kill it before it installs its own
+    handler) and stopping the pool (a Ctrl-C there used to leave the main process waiting for a
+    worker forever)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def release_stop_signals() -> None:
+    """In a worker, once its own Ctrl-C handler is in place: the signals its parent held when it
+    started are let through (one that came meanwhile is delivered now, to that handler)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def quiet_exit() -> None:
+    """The command has decided how it ends: further Ctrl-C (a user pressing it again while the
+    resume hint prints) no longer turn exit code 130 into a death by signal."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)

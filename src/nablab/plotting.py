@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import layout
+from .files import atomic_write
 
 
 # Okabe & Ito's colour-blind-safe palette (black first, yellow last: it is faint on white);
@@ -173,9 +174,10 @@ def save(fig, folder: Path, name: str) -> Path:
         fig.set_layout_engine("none")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    fig.savefig(folder / f"{name}.png", dpi=DPI)
+    # written beside, then renamed: never half a file, never through a hard link
+    atomic_write(folder / f"{name}.png", lambda f: fig.savefig(f, format="png", dpi=DPI))
     if VECTOR.get():
-        fig.savefig(folder / f"{name}.svg")
+        atomic_write(folder / f"{name}.svg", lambda f: fig.savefig(f, format="svg"))
     pyplot().close(fig)
     return folder / f"{name}.png"
 

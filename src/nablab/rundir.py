@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from .errors import ConfigError, DataError
-from .files import atomic_write, read_json, write_json
+from .files import atomic_write, open_lock_file, read_json, refuse_links, write_json
 from .results import Results, parse
 
 
@@ -57,7 +57,7 @@ class RunDir:
         with a ConfigError naming the holder."""
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            fd = open_lock_file(self.path / ".lock")
         except OSError as e:
             if (self.path / ".lock").is_symlink():
                 self.check_links()
@@ -94,15 +94,8 @@ class RunDir:
         """Refuse a run directory with a symbolic link anywhere inside it: through a link, a
         resume would write and delete files elsewhere, and a report would embed another file.
         (The run directory itself may be reached through a link.) Nothing is followed."""
-        if not self.path.is_dir():
-            return self
-        for folder, dirs, files in os.walk(self.path):          # os.walk never follows links
-            for name in dirs + files:
-                entry = Path(folder) / name
-                if entry.is_symlink():
-                    raise ConfigError(f"{entry} is a symbolic link (to {os.readlink(entry)}); a run "
-                                      f"directory holds only its own files — replace the link with "
-                                      f"a copy, or start again with another --out")
+        refuse_links(self.path, "a run directory holds only its own files — replace the link with a copy, "
+                                "or start again with another --out")
         return self
 
     # -- the spec, written once ----------------------------------------------------------
@@ -125,10 +118,10 @@ class RunDir:
 
     def spec(self) -> dict:
         """spec.json: {"spec": the experiment, "versions": {...}, "dataset", "quick", ...}."""
-        self.check_links()
-        if not self.exists():
+        if not self.exists():                   # before the walk: a folder that is no run is not searched
             raise ConfigError(f"{self.path}: no spec.json here: not a run directory, or its spec.json "
                               f"was deleted (then nothing in it can be resumed or reused)")
+        self.check_links()
         meta = self.checked(self.SPEC, {"spec": dict, "versions": dict},
                             "restore it, or start again with another --out",
                             optional={"dataset": (dict, type(None)), "quick": bool, "overrides": list})
@@ -166,9 +159,13 @@ class RunDir:
         except DataError as e:
             raise DataError(f"{e}; delete it and run `nablab run --resume {self.path}` to rebuild it") from None
 
+    def check_results(self, results: dict) -> None:
+        """``results`` checked against the kind's record (a wrong type is a DataError here)."""
+        parse(results, f"the results of {self.path}")
+
     def write_results(self, results: dict) -> Path:
         """results.json, after checking it against the kind's record (a wrong type fails here)."""
-        parse(results, f"the results of {self.path}")
+        self.check_results(results)
         return write_json(self.path / self.RESULTS, results)
 
     # -- sessions: how long each run or resume took --------------------------------------

@@ -190,7 +190,7 @@ def test_a_task_the_cluster_gives_up_on_is_a_failure_not_a_crash(monkeypatch):
     futures = [KilledFuture(), KilledFuture()]
     client = types.SimpleNamespace(nthreads=lambda: {"w": 1}, cancel=lambda f: None,
                                    submit=lambda fn, *a, **k: futures.pop())
-    monkeypatch.setattr(distributed, "wait", lambda handles, return_when: types.SimpleNamespace(done=set(handles)))
+    monkeypatch.setattr(distributed, "wait", lambda handles, timeout=None, return_when=None: types.SimpleNamespace(done=set(handles)))
     seen = []
     drain(Dask(client, 1), [("a", print, ()), ("b", print, ())], lambda key, outcome: seen.append((key, outcome)))
     assert [key for key, _ in seen] == ["a", "b"]

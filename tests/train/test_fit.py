@@ -151,9 +151,9 @@ import os, signal, sys
 sys.path.insert(0, {tests!r})
 import nablab as nl
 import multiprocessing
-from nablab.experiments.backends import start_worker
+from nablab.experiments.workers import start_worker
 from train.test_fit import blobs, setup
-start_worker(multiprocessing.SimpleQueue())      # as a pool worker starts
+start_worker()                                 # as a pool worker starts
 os.kill(os.getpid(), signal.SIGINT)              # Ctrl-C while the task is still preparing
 net, loss, opt = setup()
 h = nl.fit(net, loss, opt, blobs(), iters=500, batch_size=20, progress=False)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..document import Code, Figure, Heading, Items, Paragraph, to_html
 from ..errors import ConfigError
+from ..files import write_text
 from . import figures
 from .bank import Question, outcome
 
@@ -46,5 +47,5 @@ def export(questions: list[Question], path: str | Path, lang: str) -> Path:
     if path.suffix.lower() not in (".html", ".htm"):
         raise ConfigError(f"drill --export expects a .html file name; got {path}")
     with tempfile.TemporaryDirectory(prefix="nablab-sheet-") as tmp:          # the figures, embedded in the page
-        path.write_text(to_html(sheet(questions, lang, Path(tmp)), TITLES[lang][0], lang), encoding="utf-8")
+        write_text(path, to_html(sheet(questions, lang, Path(tmp)), TITLES[lang][0], lang))
     return path

@@ -1,12 +1,13 @@
 """Where work runs: one small interface, three backends, one drain loop.
 
     Here     this process, one call at a time (``--jobs 1``)
-    Pool     a pool of ``--jobs`` spawned single-threaded processes
+    Pool     a pool of ``--jobs`` spawned single-threaded processes (workers.py)
     Dask     a Dask client: a LocalCluster (``--executor dask``) or a scheduler you started
              (``--executor dask=tcp://HOST:8786``)
 
 A backend has ``slots`` (calls in flight at once), ``submit(fn, *args) -> handle``,
-``next_done(handles) -> (handle, Outcome)`` (waits for the next call to end) and
+``next_done(handles, timeout=None) -> (handle, Outcome)`` (waits for the next call to end; None
+when none ended within ``timeout`` seconds) and
 ``stop(handles) -> handles that will still end`` (Ctrl-C: queued calls are dropped, running
 ones are told to stop). Every call runs inside ``guarded``, so an error in it comes back the
 same way on every backend: ``Outcome(ok=False, error=<the traceback's text>)``, never raised.
@@ -18,56 +19,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
-import os
-import signal
-import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from ..errors import ConfigError
-from ..train.loop import hold_ctrl_c
+from .workers import GRACE_S, Outcome, Pool, guarded, lost, single_threaded_blas
 
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+__all__ = ["Here", "Pool", "Dask", "Outcome", "guarded", "drain", "call", "open_backend", "parse_executor"]
+
 INSTALL = 'pip install -e ".[distributed]"'
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How one call ended: its value, or the text of the error that ended it."""
-    ok: bool
-    value: Any = None
-    error: str = ""
-
-
-def guarded(fn, *args) -> Outcome:
-    """``fn(*args)`` as an Outcome; runs where the call runs (in the worker), so the traceback
-    is the worker's own. Ctrl-C (KeyboardInterrupt) is not an error: it propagates."""
-    try:
-        return Outcome(True, fn(*args))
-    except Exception:
-        return Outcome(False, error=traceback.format_exc())
-
-
-def lost(e: BaseException) -> Outcome:
-    """A call that never came back (its worker died, the pool broke, the cluster gave up)."""
-    return Outcome(False, error="".join(traceback.format_exception_only(type(e), e)).strip() or repr(e))
-
-
-@contextlib.contextmanager
-def single_threaded_blas():
-    """Worker processes inherit one BLAS thread each: N jobs on N cores, not N × N threads."""
-    saved = {k: os.environ.get(k) for k in BLAS_THREADS}
-    os.environ.update({k: "1" for k in BLAS_THREADS})
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,68 +46,12 @@ class Here:
     def submit(self, fn, *args) -> Call:
         return Call(fn, args)
 
-    def next_done(self, handles):
+    def next_done(self, handles, timeout=None):
         handle = handles[0]
         return handle, guarded(handle.fn, *handle.args)
 
     def stop(self, handles) -> list:
         return []
-
-
-def start_worker(pids) -> None:
-    """A pool worker's first act: die with its parent, say its pid (so Ctrl-C can reach it) and
-    hold Ctrl-C (fit's handler stops a running training at its next step, checkpointed; a Ctrl-C
-    that arrives while the worker is idle or still loading a task's data stops that task at its
-    first step)."""
-    die_with_parent()
-    hold_ctrl_c()
-    pids.put(os.getpid())
-
-
-def die_with_parent() -> None:
-    """On Linux, ask the kernel for SIGKILL when the process that started this one dies: a main
-    process killed (SIGKILL, the OOM killer) must not leave workers training for minutes into a run
-    directory whose lock is gone (PR_SET_PDEATHSIG = 1). Elsewhere nothing changes."""
-    if not os.uname().sysname == "Linux":
-        return
-    import ctypes
-    parent = os.getppid()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    if os.getppid() != parent:                                # it died before the request: go now
-        os._exit(1)
-
-
-class Pool:
-    """A pool of ``jobs`` spawned processes, each with one BLAS thread."""
-
-    def __init__(self, jobs: int, stack: contextlib.ExitStack):
-        ctx = multiprocessing.get_context("spawn")
-        self.slots, self._pids = jobs, ctx.SimpleQueue()
-        stack.enter_context(single_threaded_blas())
-        self.pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                                            initializer=start_worker, initargs=(self._pids,)))
-
-    def submit(self, fn, *args) -> Future:
-        return self.pool.submit(guarded, fn, *args)
-
-    def next_done(self, handles):
-        handle = next(iter(wait(handles, return_when=FIRST_COMPLETED)[0]))
-        try:
-            return handle, handle.result()
-        except Exception as e:                        # the worker died (BrokenProcessPool)
-            return handle, lost(e)
-
-    def stop(self, handles) -> list:
-        """Queued calls are cancelled; the workers are sent SIGINT; the running calls still end."""
-        running = [h for h in handles if not h.cancel()]
-        pids = set()
-        while not self._pids.empty():
-            pids.add(self._pids.get())
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGINT)
-        return running
 
 
 class Dask:
@@ -160,9 +65,13 @@ class Dask:
     def submit(self, fn, *args):
         return self.client.submit(guarded, fn, *args, pure=False)
 
-    def next_done(self, handles):
+    def next_done(self, handles, timeout=None):
         import distributed
-        handle = next(iter(distributed.wait(list(handles), return_when="FIRST_COMPLETED").done))
+        try:
+            done = distributed.wait(list(handles), timeout=timeout, return_when="FIRST_COMPLETED").done
+        except distributed.TimeoutError:
+            return None
+        handle = next(iter(done))
         try:
             return handle, handle.result()
         except Exception as e:                        # KilledWorker: the task's workers died on every try
@@ -245,9 +154,12 @@ def drain(backend, work: Iterable[tuple[Any, Callable, tuple]], on_outcome: Call
             on_outcome(running.pop(handle), outcome)
     except KeyboardInterrupt:
         still = backend.stop(list(running))
-        running = {h: running[h] for h in still}
-        while running:
-            handle, outcome = backend.next_done(list(running))
+        running, deadline = {h: running[h] for h in still}, time.monotonic() + GRACE_S
+        while running and (left := deadline - time.monotonic()) > 0:
+            ended = backend.next_done(list(running), timeout=left)
+            if ended is None:                     # not stopped in time: the backend's close kills them
+                break
+            handle, outcome = ended
             on_outcome(running.pop(handle), outcome)
         raise
 

@@ -19,6 +19,7 @@ import numpy as np
 from .. import plotting
 from ..document import Figure, Heading, Paragraph, to_markdown
 from ..errors import DataError, NablabError
+from ..files import write_text
 from ..rundir import RunDir, find_runs
 from ..version import __version__
 from . import executor, kinds
@@ -61,7 +62,9 @@ def summary_blocks(results: dict, meta: dict, kind_blocks: list, figures: list[P
 
 
 def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
-    """results.json, figures and summary.md from the files in the run directory."""
+    """Figures, summary.md and results.json from the files in the run directory. results.json comes
+    last: a run holding it is finished, so a Ctrl-C while the figures are drawn leaves a run that
+    `--resume` (or the report) finishes, never one that only looks finished."""
     kind = kinds.get(spec.kind)
     meta = run.spec()
     results = {"experiment": spec.name, "title": spec.title, "kind": spec.kind,
@@ -70,11 +73,12 @@ def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
                "overrides": meta.get("overrides", []), "versions": meta.get("versions"),
                "wall_time_s": round(run.wall_time(), 2),
                **kind.summarize(spec, run)}
-    run.write_results(results)
+    run.check_results(results)
     with plotting.vector(not results["quick"]):            # a quick preview: PNGs only
         figures = kind.figures(results, run)
-    text = to_markdown(summary_blocks(results, meta, kind.summary(results), figures), "figures")
-    run.summary_file.write_text(text, encoding="utf-8")
+    write_text(run.summary_file, to_markdown(summary_blocks(results, meta, kind.summary(results), figures),
+                                             "figures"))
+    run.write_results(results)
     log(f"wrote {run.results_file}, {run.summary_file} and {len(figures)} figure(s)")
     return results
 

@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 from .. import plotting
 from ..document import Figure, to_html, to_markdown
 from ..errors import ConfigError
+from ..files import atomic_write, refuse_links, write_text
 from ..rundir import RunDir
 from .answers import all_checks
 from .book import EXPERIMENTS as BOOK
@@ -39,10 +39,16 @@ def languages(lang: str) -> tuple[str, ...]:
     return langs
 
 
+def check_out(out: Path) -> None:
+    """The report's folder holds no symbolic link: index.html, a figure or computed/ linked elsewhere
+    would be written outside it (the same rule as run directories)."""
+    refuse_links(out, "the report writes only into its own folder — remove the link, or choose another --out")
+
+
 def copy_figure(src: Path, folder: Path, tag: str = "") -> Path:
     """Copy a run's figure (<run>/figures/<name>.png) to ``folder`` as <run>-<name><tag>.png."""
     dst = folder / f"{src.parent.parent.name}-{src.stem}{tag}.png"
-    shutil.copyfile(src, dst)
+    atomic_write(dst, lambda f: f.write(src.read_bytes()))
     return dst
 
 
@@ -88,6 +94,7 @@ def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS, draw
     if missing:
         raise ConfigError(f"the report needs runs of {missing}; run them first (nablab report does)")
     runs = {name: Run(run_dirs[name]) for name in EXPERIMENTS}
+    check_out(out)
     figures = out / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     checks = report_checks(out)
@@ -108,8 +115,7 @@ def write_report(out: str | Path, run_dirs: dict[str, RunDir], langs=LANGS, draw
         others = [(other, "" if j == 0 else f".{other}") for j, other in enumerate(langs) if other != lang]
         links = " ".join(f'<p><a href="index{s}.html">{TEXT[lang]["other_lang"]}</a></p>' for _, s in others)
         md_links = "".join(f"[{TEXT[lang]['other_lang']}](report{s}.md)\n\n" for _, s in others)
-        (out / f"report{suffix}.md").write_text(md_links + to_markdown(md_blocks, "figures"), encoding="utf-8")
-        (out / f"index{suffix}.html").write_text(to_html(blocks, TEXT[lang]["title"], lang, links),
-                                                 encoding="utf-8")
+        write_text(out / f"report{suffix}.md", md_links + to_markdown(md_blocks, "figures"))
+        write_text(out / f"index{suffix}.html", to_html(blocks, TEXT[lang]["title"], lang, links))
         written += [out / f"index{suffix}.html", out / f"report{suffix}.md"]
     return written
