@@ -96,3 +96,18 @@ def test_a_lock_file_linked_elsewhere_is_never_opened(finished, tmp_path, outsid
     assert main(["run", "--resume", str(run)]) == 2
     assert f"{run / '.lock'} is a symbolic link" in capsys.readouterr().err
     assert snapshot(outside) == before
+
+
+@pytest.mark.parametrize("rel", ["index.html", "figures", "computed"])
+def test_the_reports_folder_refuses_links_before_any_run(tmp_path, outside, capsys, rel):
+    """`nablab report --out R` with R/index.html, R/figures or R/computed linked elsewhere is refused
+    at once (before hours of runs), and nothing outside is written (issue 27, class 4)."""
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / rel).symlink_to(outside / "secret.png" if rel == "index.html" else outside,
+                           target_is_directory=rel != "index.html")
+    before = snapshot(outside)
+    assert main(["report", "--quick", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / rel} is a symbolic link" in err and "Traceback" not in err, err
+    assert snapshot(outside) == before and not (out / "runs-quick").exists()
