@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import optuna
@@ -110,13 +111,50 @@ def test_resume_adds_trials_with_new_values(tmp_path):
     assert [s["ended"] for s in sessions] == ["finished", "finished"]
 
 
-def test_a_diverging_trial_is_recorded_failed_not_a_crash(tmp_path, capsys):
+def test_a_sweep_whose_trials_all_fail_is_an_error(tmp_path, capsys):
+    """Every trial diverges: each is recorded FAIL with its reason, and the sweep exits 2 saying so (it
+    used to exit 0 with nothing found; issue 27, class 3)."""
     out = tmp_path / "s"
-    assert sweep("--param", "model.init=loguniform:1e25:1e30", "--trials", "2", "--out", str(out)) == 0
-    r = data(out)
-    assert r["counts"]["fail"] == 2 and r["best"] is None
-    assert all(t["note"].startswith("diverged at iteration") for t in r["trials"])
-    assert "2 failed" in (out / "summary.md").read_text()
+    assert sweep("--param", "model.init=loguniform:1e25:1e30", "--trials", "2", "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "all 2 trial(s) of the study failed: diverged at iteration" in err and "Traceback" not in err, err
+    study = optuna.load_study(study_name="two-layer-net-sweep", storage=f"sqlite:///{out / 'study.db'}")
+    assert [t.state.name for t in study.trials] == ["FAIL", "FAIL"]
+    assert not (out / "results.json").exists()
+
+
+def test_ctrl_c_stops_a_sweep_in_this_process_and_no_trial_keeps_a_cut_short_value(tmp_path):
+    """`nablab sweep` (trials in the main process) with Ctrl-C after its first trials: it stops at
+    once (it used to run on through every trial), the trial cut short is FAIL "interrupted" — never
+    COMPLETE with its partial value, never left RUNNING — and a resume runs a trial in its place."""
+    import signal
+    import time
+    out = tmp_path / "s"
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("nablab")), "sweep", "two-layer-net", "--quick",
+                             "--param", LR, "--trials", "4", "--set", "train.iters=400", "--set",
+                             "train.eval_every=10", "--out", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, NABLAB_OFFLINE="1", PYTHONUNBUFFERED="1"),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        for line in proc.stdout:                       # the first trial has ended: the second trains
+            if "trial 0:" in line:
+                break
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        sent = time.time()
+        err = proc.communicate(timeout=60)[1]
+    finally:
+        proc.kill()
+    assert time.time() - sent < 8 and proc.returncode == 130 and "Traceback" not in err, err
+    study = optuna.load_study(study_name="two-layer-net-sweep", storage=f"sqlite:///{out / 'study.db'}")
+    states = [t.state.name for t in study.trials]
+    assert "RUNNING" not in states and len(states) < 4, states
+    cut = [t for t in study.trials if t.state.name == "FAIL"]
+    assert cut and all(t.user_attrs["note"].startswith("interrupted") for t in cut)
+    assert main(["sweep", "--resume", str(out), "--quiet"]) == 0
+    states = [t.state.name for t in optuna.load_study(study_name="two-layer-net-sweep",
+                                                       storage=f"sqlite:///{out / 'study.db'}").trials]
+    assert states.count("COMPLETE") + states.count("PRUNED") == 4, states
 
 
 def test_a_sweep_can_minimise_the_training_loss(tmp_path):

@@ -13,10 +13,11 @@ from __future__ import annotations
 import math
 import os
 
+from ...errors import DataError
 from ..datasets import data_for
 from .space import parse_space
 from ..backends import Dask, call
-from .study import enqueue_grid, hide_password, open_study, run_trials, sampler_for
+from .study import enqueue_grid, every_trial_failed, hide_password, open_study, run_trials, sampler_for
 from .trial import METRICS, run_trial, split, variant_of
 
 
@@ -46,7 +47,9 @@ def run_sweep(spec, run, backend, log, *, more: int | None = None) -> dict:
     config, dists = config_of(p), parse_space(p.space)
     warmup = variant_of(config, {}).train.iters // 4
     study = open_study(url, spec.name, p.metric, p.sampler, dists, p.seed, warmup)
-    finished = sum(t.state.is_finished() for t in study.trials)
+    # a trial cut short by Ctrl-C is no result: a resume runs another in its place
+    finished = sum(t.state.is_finished() and not str(t.user_attrs.get("note", "")).startswith("interrupted")
+                   for t in study.trials)
     if study.trials:     # more trials: a sampler seeded anew, else it would draw the first ones again
         shared = os.getpid() if p.storage else 0        # several processes sharing one study
         study.sampler = sampler_for(p.sampler, dists, p.seed + len(study.trials) + shared)
@@ -59,10 +62,14 @@ def run_sweep(spec, run, backend, log, *, more: int | None = None) -> dict:
         log("  pruning needs a storage the workers reach (an RDB URL): trials run to the end")
     log(f"{spec.name}: {n} trial(s) of {', '.join(map(str, dists))} into {hide_password(url)}")
     run_trials(study, config, dists, n, backend, url if workers_reach else None, log, warmup)
+    if failed := every_trial_failed(study):
+        raise DataError(f"{failed}; nothing to report — fix the cause, then `nablab sweep --resume {run.path}`")
     best, test = None, {}
     if any(t.state.name == "COMPLETE" for t in study.trials):
         best = study.best_trial
         test = call(backend, run_trial, config, best.params, None, True)
+        if test["state"] == "interrupted":
+            raise KeyboardInterrupt
     data = sweep_data(study, spec, dists, url)          # the study as it stands now (shared: others' too)
     if best is not None:
         data["best"] = {"number": best.number, "params": best.params, "value": best.value,

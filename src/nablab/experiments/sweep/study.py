@@ -114,18 +114,22 @@ def tell(study, trial, result: dict, reported: bool) -> None:
     trial.set_user_attr("seconds", result.get("seconds", 0.0))
     trial.set_user_attr("note", result.get("note", ""))
     state = {"complete": optuna.trial.TrialState.COMPLETE, "pruned": optuna.trial.TrialState.PRUNED,
-             "fail": optuna.trial.TrialState.FAIL}[result["state"]]
+             "fail": optuna.trial.TrialState.FAIL, "interrupted": optuna.trial.TrialState.FAIL}[result["state"]]
     study.tell(trial, result.get("value") if result["state"] == "complete" else None, state=state)
 
 
 def run_trials(study, config: dict, dists, n: int, backend, url: str | None, log, warmup: int = 0) -> None:
     """Ask ``n`` trials, one as each of the backend's slots frees up; each is told back as it
     ends. A trial whose call failed (an error, a worker killed on every try) is told FAIL with
-    the error's last line, not raised."""
-    space, asked = {d.key: d.optuna() for d in dists}, {}
+    the error's last line, not raised. Ctrl-C — raised here, or stopping a training in this process
+    (its trial comes back "interrupted") — tells every trial out FAIL ("interrupted"), never
+    COMPLETE with a cut-short value nor left RUNNING, and raises KeyboardInterrupt."""
+    space, asked, stopped = {d.key: d.optuna() for d in dists}, {}, []
 
     def work():
         for _ in range(n):
+            if stopped:                      # a training in this process took the Ctrl-C
+                raise KeyboardInterrupt
             trial = study.ask(space)
             asked[trial.number] = trial
             # the worker finds this trial in the storage by the study's name and the trial's number
@@ -138,13 +142,28 @@ def run_trials(study, config: dict, dists, n: int, backend, url: str | None, log
         result = outcome.value if outcome.ok else {
             "state": "fail", "note": f"the worker failed: {outcome.error.strip().splitlines()[-1]}"}
         tell(study, trial, result, reported=url is not None)
+        stopped.extend(["interrupted"] if result["state"] == "interrupted" else [])
         value = f"{result['value']:.4f}" if result["state"] == "complete" else result["note"]
         log(f"  trial {trial.number}: {result['state']} ({value}) {trial.params}")
 
     try:
         drain(backend, work(), on_outcome)
+        if stopped:
+            raise KeyboardInterrupt
     except BaseException:
         for trial in asked.values():          # Ctrl-C or a broken pool: no trial is left "running"
             with contextlib.suppress(Exception):
+                trial.set_user_attr("note", "interrupted")
                 study.tell(trial, state=import_optuna().trial.TrialState.FAIL)
         raise
+
+
+def every_trial_failed(study) -> str | None:
+    """Why no trial of ``study`` came to an end with a value, when none did but some failed (a sweep
+    that ends so is an error, not a result); None otherwise."""
+    states = [t.state.name for t in study.trials]
+    if "COMPLETE" in states or "FAIL" not in states:
+        return None
+    notes = sorted({t.user_attrs.get("note", "") or "no message" for t in study.trials if t.state.name == "FAIL"})
+    return (f"all {states.count('FAIL')} trial(s) of the study failed: {'; '.join(notes[:3])}"
+            f"{f'; and {len(notes) - 3} more reasons' if len(notes) > 3 else ''}")

@@ -107,7 +107,8 @@ def attach(report: dict | None):
 
 def run_trial(config: dict, values: dict, report: dict | None = None, test: bool = False) -> dict:
     """Train one trial; return {state, value, curve [[iteration, val_acc], ...], seconds, note}
-    (and test_acc when ``test``). state: "complete", "pruned", or "fail" (diverged)."""
+    (and test_acc when ``test``). state: "complete", "pruned", "fail" (diverged) or "interrupted"
+    (Ctrl-C stopped its training: the value of a cut-short curve is no result)."""
     start = time.perf_counter()
     run = variant_of(config, values)
     ds = data_for(run.data)
@@ -123,6 +124,8 @@ def run_trial(config: dict, values: dict, report: dict | None = None, test: bool
         out = {"state": "fail", "note": f"diverged at iteration {e.iteration}"}
     except Pruned as e:
         out = {"state": "pruned", "note": f"pruned at iteration {e.args[0]}"}
+    if out["state"] == "complete" and history.status == "interrupted":       # Ctrl-C: not a result
+        out = {"state": "interrupted", "note": f"interrupted at iteration {len(history.losses)}"}
     if out["state"] == "complete":
         tail = history.losses[-max(1, len(history.losses) // 10):]
         out["value"] = hook.curve[-1][1] if config.get("metric", "val_acc") == "val_acc" else float(np.mean(tail))
