@@ -26,6 +26,7 @@ import socket
 import time
 from pathlib import Path
 
+from .credentials import redact
 from .errors import ConfigError, DataError
 from .files import atomic_write, open_lock_file, read_json, refuse_links, write_json
 from .results import Results, parse
@@ -82,7 +83,7 @@ class RunDir:
             raise
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since "
-                      f"{time.strftime('%H:%M:%S')} ({command or 'nablab'})".encode(), 0)
+                      f"{time.strftime('%H:%M:%S')} ({redact(command) or 'nablab'})".encode(), 0)
         try:
             yield self
         finally:

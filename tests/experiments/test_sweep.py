@@ -241,3 +241,49 @@ def test_the_catalogue_sweep_runs_quick(tmp_path):
     assert r["n_train"] == 400 and r["n_val"] == 100
     assert r["space"] == ["optimizer.lr=loguniform:1e-06:0.01", "train.lam=loguniform:1e-08:0.0001"]
     assert np.isfinite(r["best"]["test_acc"])
+
+
+def test_storages_are_checked_before_anything_is_written(tmp_path, capsys):
+    """An in-memory SQLite storage (every trial used to fail, exit 0) and a second search on a study
+    that holds another (it used to report the first's best, then KeyError on every resume) are refused
+    before the run directory exists (issue 27, classes 3 and 7)."""
+    assert sweep("--param", LR, "--trials", "1", "--storage", "sqlite://", "--out", str(tmp_path / "a")) == 2
+    assert "in-memory SQLite" in capsys.readouterr().err and not (tmp_path / "a").exists()
+    shared = f"sqlite:///{tmp_path / 'shared.db'}"
+    assert sweep("--param", LR, "--trials", "1", "--storage", shared, "--out", str(tmp_path / "b")) == 0
+    capsys.readouterr()
+    assert sweep("--param", "optimizer.lr=uniform:0.1:0.2", "--trials", "1", "--storage", shared,
+                 "--out", str(tmp_path / "c")) == 2
+    err = capsys.readouterr().err
+    assert "a study holds one search" in err and "Traceback" not in err, err
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_storage_password_is_never_written_or_printed(tmp_path, capsys, monkeypatch):
+    """`--storage postgresql://u:secretpw@…`: the password reaches the database (here a stand-in that
+    records the URL it is given and keeps the study in SQLite) but no file of the run, no message and
+    not .lock while the run holds it (issue 27, class 4)."""
+    from nablab.credentials import PASSWORD_ENV
+    from nablab.experiments.sweep import study as study_module
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)          # restored (absent) after the test
+    given, locks, db = [], [], f"sqlite:///{tmp_path / 'stand-in.db'}"
+    real = trial_module.storage_for
+    out, url = tmp_path / "s", "postgresql://u:secretpw@db.example/sweeps"
+
+    def stand_in(url):
+        from nablab.credentials import with_password
+        given.append(with_password(url))
+        locks.append((out / ".lock").read_bytes() if (out / ".lock").exists() else b"")
+        return real(db)
+    monkeypatch.setattr(trial_module, "storage_for", stand_in)
+    monkeypatch.setattr(study_module, "storage_for", stand_in)
+    assert sweep("--param", LR, "--trials", "2", "--storage", url, "--out", str(out)) == 0
+    assert given and set(given) == {url}
+    assert any(b"u:***@db.example" in lock for lock in locks) and not any(b"secretpw" in lock for lock in locks)
+    printed = capsys.readouterr()
+    files = [p for p in out.rglob("*") if p.is_file() and p.name != "study.db"]
+    assert files and not any(b"secretpw" in p.read_bytes() for p in files)
+    assert "secretpw" not in printed.out + printed.err
+    spec = json.loads((out / "spec.json").read_text())
+    assert spec["spec"]["params"]["storage"] == "postgresql://u@db.example/sweeps"
+    assert "u:***@db.example" in spec["command"]

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import plotting
 from ..document import Figure, Heading, Paragraph, to_markdown
+from ..credentials import redact
 from ..errors import DataError, NablabError
 from ..files import write_text
 from ..rundir import RunDir, find_runs
@@ -91,7 +92,7 @@ def create(spec: ExperimentSpec, out: str | Path, *, quick: bool = False, comman
     data = kinds.get(spec.kind).dataset(spec.params)
     run_dir.create({"spec": to_json(spec), "versions": versions(),
                     "dataset": describe(data) if data is not None else None, "quick": quick,
-                    "overrides": list(overrides), "command": command,
+                    "overrides": [redact(o) for o in overrides], "command": redact(command),
                     "created": time.strftime("%Y-%m-%d %H:%M:%S")})
     return run_dir
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...document import Paragraph, Table
+from ...credentials import move_password
 from ...errors import ConfigError
 from ...plotting import save
 from ..sweep.figures import best_curves, keys_of, metric_vs_params, summary_rows
@@ -56,10 +57,11 @@ class Sweep(SingleRun):
     Params = SweepParams
 
     def resolve(self, doc, where, sets, quick):
+        from dataclasses import replace
         params = super().resolve(doc, where, sets, False)
+        params = replace(params, storage=move_password(params.storage))     # the password: never in a file
         if not quick:
             return params
-        from dataclasses import replace
         return replace(params, quick=True, trials=params.quick_trials, sets=(*params.sets, *params.quick_sets))
 
     def dataset(self, params):
@@ -84,6 +86,11 @@ class Sweep(SingleRun):
                     raise ConfigError(f"--param {d}: {e}") from None
         if spec.params.sampler == "grid":
             grid_size(dists)
+        if spec.params.storage:            # reachable, and holding no other search: before anything is written
+            from ..sweep.study import open_study
+            from ..sweep.results import warmup_of
+            open_study(spec.params.storage, spec.name, spec.params.metric, spec.params.sampler, dists,
+                       spec.params.seed, warmup_of(config))
 
     in_process = True             # asks Optuna for trials here and runs them on the backend
 

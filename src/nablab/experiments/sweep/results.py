@@ -45,7 +45,7 @@ def run_sweep(spec, run, backend, log, *, more: int | None = None) -> dict:
     pruning and this process reports their curves (see study.py)."""
     p, url = spec.params, storage_url(spec.params, run)
     config, dists = config_of(p), parse_space(p.space)
-    warmup = variant_of(config, {}).train.iters // 4
+    warmup = warmup_of(config)
     study = open_study(url, spec.name, p.metric, p.sampler, dists, p.seed, warmup)
     # a trial cut short by Ctrl-C is no result: a resume runs another in its place
     finished = sum(t.state.is_finished() and not str(t.user_attrs.get("note", "")).startswith("interrupted")
@@ -79,6 +79,11 @@ def run_sweep(spec, run, backend, log, *, more: int | None = None) -> dict:
     data["importance"] = importance(study)
     run.write_data(data)
     return data
+
+
+def warmup_of(config: dict) -> int:
+    """The pruner's warm-up: no trial is pruned in the first quarter of its iterations."""
+    return variant_of(config, {}).train.iters // 4
 
 
 def importance(study) -> dict | None:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 import time
 
+from ...credentials import PASSWORD_ENV, redact
 from ...errors import ConfigError
 from ..backends import drain
 from .trial import METRICS, median_pruner, run_trial, storage_for
@@ -34,9 +34,7 @@ def import_optuna():
     return optuna
 
 
-def hide_password(url: str) -> str:
-    """'postgresql://me:secret@host/db' → 'postgresql://me:***@host/db' (what files may show)."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+hide_password = redact          # what files and messages may show of a database URL
 
 
 def sampler_for(name: str, dists, seed: int):
@@ -51,8 +49,12 @@ def sampler_for(name: str, dists, seed: int):
 
 
 def open_study(url: str, name: str, metric: str, sampler: str, dists, seed: int, warmup: int):
-    """The study ``name`` in ``url``: created, or loaded when it is there (more trials)."""
+    """The study ``name`` in ``url``: created, or loaded when it is there (more trials). A study holds
+    one search: a second sweep with another --param on the same storage is refused, not mixed in."""
     optuna = import_optuna()
+    if url.startswith("sqlite") and (url.rstrip("/") in ("sqlite:", "sqlite:/") or ":memory:" in url):
+        raise ConfigError(f"--storage {url}: an in-memory SQLite database lives in one process — the "
+                          "trials' workers and a resume would never see it; give a file: sqlite:///study.db")
     for attempt in range(5):
         try:
             storage = storage_for(url)
@@ -63,7 +65,9 @@ def open_study(url: str, name: str, metric: str, sampler: str, dists, seed: int,
             if "ArgumentError" in type(e).__name__ or "NoSuchModule" in type(e).__name__ or attempt == 4:
                 raise ConfigError(f"--storage {hide_password(url)}: Optuna cannot open it ({type(problem).__name__}"
                                   f": {hide_password(str(problem))[:300]}); expected an RDB URL such as "
-                                  "sqlite:///study.db or postgresql://user@host/db") from None
+                                  "sqlite:///study.db or postgresql://user@host/db (a password is never "
+                                  f"stored: give it in {PASSWORD_ENV}, or the database's own PGPASSWORD "
+                                  "or ~/.pgpass)") from None
             time.sleep(0.5 * (attempt + 1))
     study = optuna.create_study(storage=storage, study_name=name, direction=METRICS[metric],
                                 sampler=sampler_for(sampler, dists, seed), pruner=median_pruner(warmup),
@@ -71,6 +75,13 @@ def open_study(url: str, name: str, metric: str, sampler: str, dists, seed: int,
     if study.direction.name.lower() != METRICS[metric]:
         raise ConfigError(f"the study {name!r} in {hide_password(url)} is to {study.direction.name.lower()}; "
                           f"--metric {metric} is to {METRICS[metric]}")
+    space, held = sorted(map(str, dists)), study.user_attrs.get("space")
+    if held is None:
+        study.set_user_attr("space", space)
+    elif held != space:
+        raise ConfigError(f"the study {name!r} in {hide_password(url)} searches {', '.join(held)}; this sweep "
+                          f"searches {', '.join(space)} — a study holds one search: give the same --param, "
+                          "or another --storage")
     return study
 
 

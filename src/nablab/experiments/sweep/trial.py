@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from ...credentials import with_password
 from ...errors import ConfigError
 from ...layers.losses import SoftmaxCrossEntropy
 from ...train.hooks import Hook, accuracy
@@ -81,7 +82,7 @@ def storage_for(url: str):
     """An Optuna storage for ``url``; SQLite waits up to 60 s for a lock (several writers)."""
     import optuna
     kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
-    return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
+    return optuna.storages.RDBStorage(with_password(url), engine_kwargs=kwargs)
 
 
 def median_pruner(warmup: int):
