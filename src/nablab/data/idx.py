@@ -107,6 +107,15 @@ def read_idx(path: str | Path, limit: int = MAX_IDX_BYTES) -> np.ndarray:
     return parse_idx(decompress(read_file(path, limit), str(path), limit), str(path))
 
 
+def payload_sha256(a: np.ndarray) -> str:
+    """SHA-256 of the uncompressed IDX file that holds the uint8 array ``a`` (its header — magic
+    0x0000 08 <ndim>, then each dimension as a big-endian uint32 — and its bytes): comparable with
+    a dataset's published payload checksums (specs.FileSpec.payload_sha256)."""
+    import hashlib
+    header = bytes([0, 0, 0x08, a.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in a.shape)
+    return hashlib.sha256(header + np.ascontiguousarray(a, dtype=np.uint8).tobytes()).hexdigest()
+
+
 def check_split(images: np.ndarray, labels: np.ndarray, where: str, image_shape: tuple,
                 n_classes: int) -> None:
     """Images (N, *image_shape) and labels (N,) in [0, n_classes), same N, both unsigned bytes
