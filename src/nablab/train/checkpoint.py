@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import atomic_write, load_problem
+from ..files import MAX_TEXT, atomic_write, load_problem, npz_headers, within
 from ..errors import ConfigError, DataError
 
 META = "__meta__"
@@ -63,6 +63,25 @@ def differences(saved: dict, now: dict, where: str = "") -> list[str]:
     return out
 
 
+def check_declared(path: Path, headers: dict, model, optimizer) -> None:
+    """What the checkpoint declares (npz_headers) is what this model and optimizer hold: each
+    ``model/<key>`` of its parameter's shape, each ``optim/<i>/<key>`` of parameter i's, a meta of at
+    most MAX_TEXT bytes — a small file declaring gigabytes is refused before it is decompressed."""
+    shapes = {f"model/{k}": v.shape for k, v in model.state_dict().items()}
+    params = [p.data.shape for p in optimizer.params]
+    for name, (shape, dtype) in headers.items():
+        if name == META:
+            within(path, {name: (shape, dtype)}, {META: MAX_TEXT})
+            continue
+        parts = name.split("/")
+        want = shapes.get(name) if parts[0] == "model" else \
+            params[int(parts[1])] if parts[0] == "optim" and len(parts) == 3 and parts[1].isdigit() \
+            and int(parts[1]) < len(params) else None
+        if want is None or tuple(shape) != tuple(want):
+            raise DataError(f"{name} declares {shape}; this model and optimizer hold "
+                            f"{'no such array' if want is None else tuple(want)}")
+
+
 def load_checkpoint(path: Path, *, model, optimizer, expect: dict | None = None) -> dict:
     """Restore model and optimizer in place; return the meta dict (iteration, rng, history...).
 
@@ -71,13 +90,14 @@ def load_checkpoint(path: Path, *, model, optimizer, expect: dict | None = None)
     ConfigError that says what differs — before anything is restored.
     """
     try:
+        check_declared(path, npz_headers(path), model, optimizer)        # before anything is decompressed
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             meta = json.loads(bytes(data[META]).decode("utf-8"))
             arrays = {k: data[k] for k in data.files if k != META}
         if not isinstance(meta, dict) or not {"optimizer", "layer_rngs"} <= meta.keys():
             raise ValueError("its meta lacks the optimizer state or the layers' random states")
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
-            RecursionError) as e:
+            RecursionError, DataError) as e:
         raise DataError(f"{path}: unreadable checkpoint ({load_problem(e)}); delete it to "
                         f"start this run again from iteration 0") from None
     if expect is not None and meta.get("fingerprint") != plain(expect):
