@@ -33,7 +33,9 @@ def available() -> int:
 
 
 def gib(n: float) -> str:
-    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+    """3.2 GiB, 512 MiB, 2,235 GiB, 2.6e+25 GiB."""
+    g = n / 2**30
+    return f"{n / 2**20:.0f} MiB" if g < 1 else f"{g:.1f} GiB" if g < 100 else f"{g:,.0f} GiB" if g < 1e6 else f"{g:.1e} GiB"
 
 
 def require(needed: float, what: str) -> None:

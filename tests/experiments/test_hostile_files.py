@@ -3,6 +3,7 @@ nesting) and experiment names that are paths — each refused with one line, not
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 
@@ -108,3 +109,49 @@ def test_a_terminal_that_cannot_show_japanese_gets_escapes_not_a_traceback(argv)
     env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
     done = subprocess.run([sys.executable, "-m", "nablab.cli", *argv], env=env, capture_output=True, timeout=60)
     assert done.returncode == 0 and b"UnicodeEncodeError" not in done.stderr and done.stdout
+
+
+@pytest.mark.parametrize("args, estimate", [
+    (["two-layer-net", "--set", "model.hidden=[100000,100000]"], "301 GiB"),
+    (["two-layer-net", "--set", "model.hidden=[1000000000000000000000000000000]"], "2.6e+25 GiB"),
+    (["init-histograms", "--set", "params.width=200000"], "302 GiB"),
+    (["sgd-regression", "--set", "params.samples=100000000000"], "2,235 GiB"),
+    (["gradients-through-time", "--set", "params.seq_len=1000000000"], "125,885 GiB"),
+    (["depth-gradients", "--set", "params.width=1000000"], "298,046 GiB"),
+    (["im2col-demo", "--set", "params.shape=[64,64,64,64]"], "11.2 GiB"),
+])
+def test_runs_beyond_the_machines_memory_are_refused_before_anything_is_written(tmp_path, capsys, monkeypatch,
+                                                                                 args, estimate):
+    """The dry pass estimates each task's memory from the settings (no allocation: `[10**30]` used to
+    reach numpy) and refuses what exceeds the available memory — here 1 GiB (NABLAB_MEMORY_LIMIT) —
+    with both numbers, before spec.json (issue 27, classes 2 and 7)."""
+    import tracemalloc
+    monkeypatch.setenv("NABLAB_MEMORY_LIMIT", str(2**30))
+    tracemalloc.start()
+    code = main(["run", *args, "--quiet", "--out", str(tmp_path / "run")])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    err = capsys.readouterr().err
+    assert code == 2 and f"needs about {estimate}" in err and "this machine has 1.0 GiB available" in err, err
+    assert not (tmp_path / "run").exists() and peak < 2**30
+
+
+def test_seeds_and_variants_have_upper_limits(tmp_path, capsys):
+    """--seeds 100000000 (10.3 GB of tasks before training) and a TOML with 1,001 variants (`show` of 10⁶
+    took minutes) are refused with the limit; a spec.json saying seeds 0 is a one-line error."""
+    assert main(["run", "two-layer-net", "--seeds", "100000000", "--out", str(tmp_path / "a")]) == 2
+    assert "--seeds must be an integer from 1 to 1,000" in capsys.readouterr().err
+    toml = tmp_path / "many.toml"
+    toml.write_text('[experiment]\nname = "many"\ntitle = "t"\nkind = "classify"\n'
+                    + "".join(f'[[variants]]\nlabel = "v{i}"\n' for i in range(1001)))
+    assert main(["show", str(toml)]) == 2
+    assert "at most 1,000 variants" in capsys.readouterr().err
+    run = tmp_path / "b"
+    assert main(["run", "two-layer-net", "--quick", "--quiet", "--set", "train.iters=10", "--out", str(run)]) == 0
+    spec = json.loads((run / "spec.json").read_text())
+    spec["spec"]["seeds"] = 0
+    (run / "spec.json").write_text(json.dumps(spec))
+    (run / "results.json").unlink()
+    assert main(["run", "--resume", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert "seeds must be an integer from 1 to 1,000; got 0" in err and "Traceback" not in err, err

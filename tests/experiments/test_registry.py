@@ -83,7 +83,7 @@ def test_bad_catalogue_entries(doc, message):
     ("train.iters=abc", r"--set train.iters must be an integer; got 'abc'"),
     ("optimizer..lr=1", r"--set expects a dotted key such as optimizer.lr"),
     ("lr", r"--set expects key=value"),
-    ("seeds=0", r"seeds must be an integer >= 1"),
+    ("seeds=0", r"seeds must be an integer from 1 to 1,000"),
 ])
 def test_bad_set_values(item, message):
     with pytest.raises(nl.ConfigError, match=message):

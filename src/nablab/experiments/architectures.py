@@ -72,6 +72,24 @@ def first_hidden(m):
     return m.hidden[0]
 
 
+def step_memory(m, input_shape, n_out: int, batch: int) -> float:
+    """Rough bytes one training step of ``m`` holds (8 per number): weights with their gradients and
+    up to two optimizer states (4 copies), and 3 arrays per activation kept for backward. A CNN is
+    bounded by 64 channels at a quarter of the input's positions before its hidden layer. For the
+    dry pass's memory check (`model.hidden=[100000, 100000]` is 80 GB), not an exact count."""
+    pixels, h = math.prod(input_shape), list(m.hidden)
+    if m.arch == "mlp":
+        widths = [pixels, *h, n_out]
+        weights, acts = sum(a * b for a, b in zip(widths, widths[1:])), batch * sum(widths)
+    elif ARCHITECTURES[m.arch].recurrent:
+        rows = math.isqrt(pixels)
+        weights, acts = 4 * h[0] * (pixels // max(rows, 1) + h[0]) + h[0] * n_out, batch * rows * 8 * h[0]
+    else:
+        flat = 64 * pixels // 4
+        weights, acts = flat * h[0] + h[0] * n_out + 6 * 64 * 64 * 9, batch * pixels * 64 * 2
+    return 8.0 * (4 * weights + 3 * acts)
+
+
 ARCHITECTURES: dict[str, Architecture] = {a.name: a for a in (
     Architecture("mlp", mlp, 1),
     Architecture("simple_convnet", cnn(models.simple_convnet, hidden=first_hidden), 25),

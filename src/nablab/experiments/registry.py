@@ -104,12 +104,19 @@ def from_dict(doc: dict, where: str, sets=(), quick: bool = False, seeds: int | 
     head.update(asked)
     if seeds is not None:
         head["seeds"] = positive_int("--seeds", seeds)
+        check_seeds(seeds, "--seeds")
     elif quick and not asked:
         head["seeds"] = 1                      # a preview: one seed unless --seeds or --set seeds says otherwise
-    seeds_value = head.get("seeds", 1)
-    require(is_int(seeds_value) and seeds_value >= 1, at(f"{where}: experiment", "seeds"), "an integer >= 1", seeds_value)
+    check_seeds(head.get("seeds", 1), at(f"{where}: experiment", "seeds"))
     params = kind.resolve(doc, where, [(p, v) for p, v in overrides if p != ["seeds"]], quick)
     return ExperimentSpec(**head, params=params, source=where)
+
+
+MAX_SEEDS = 1000          # each seed is a task of every variant: more is no experiment this machine finishes
+
+
+def check_seeds(value, where: str) -> None:
+    require(is_int(value) and 1 <= value <= MAX_SEEDS, where, f"an integer from 1 to {MAX_SEEDS:,}", value)
 
 
 def to_json(spec: ExperimentSpec) -> dict:
@@ -127,4 +134,5 @@ def from_json(d: dict, where: str = "spec.json") -> ExperimentSpec:
     bad = sorted(set(head) - {f.name for f in dataclasses.fields(ExperimentSpec)})
     if bad:
         refuse(f"{where}: {bad[0]}", "is not a field of an experiment spec")
+    check_seeds(head.get("seeds", 1), f"{where}: seeds")
     return ExperimentSpec(**head, params=build(kind.Params, d.get("params") or {}, f"{where}: params"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import plotting
+from .. import memory, plotting
 from ..document import Figure, Heading, Paragraph, to_markdown
 from ..credentials import redact
 from ..errors import DataError, NablabError
@@ -97,12 +97,22 @@ def create(spec: ExperimentSpec, out: str | Path, *, quick: bool = False, comman
     return run_dir
 
 
+def dry_pass(spec: ExperimentSpec, jobs: int = 1) -> None:
+    """Before anything is written: the memory the tasks need at once (the kind's estimate × the tasks
+    running together) against what this machine has, then the kind's own checks (which build models,
+    so they come second: `model.hidden=[10**30]` is refused by its estimate, not by an allocation)."""
+    kind = kinds.get(spec.kind)
+    together = max(1, min(jobs, len(kind.tasks(spec))))
+    memory.require(kind.memory(spec) * together, f"{spec.name} ({together} task(s) at once)")
+    kind.check(spec)
+
+
 def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = False,
         command: str = "", overrides=(), log=print, where: str | None = None, session=None) -> dict:
     """Create a run directory for ``spec`` at ``out`` and run it; return results.json's dict.
     ``session``: the spec this session runs, where it differs from the one recorded (a sweep on a
     shared study runs its own count of trials)."""
-    kinds.get(spec.kind).check(spec)              # before the directory exists
+    dry_pass(spec, jobs)                          # before the directory exists
     with RunDir(out).owned(command) as run_dir:
         create(spec, out, quick=quick, command=command, overrides=overrides)
         log(f"{spec.name}: {spec.title} → {run_dir.path}")
@@ -203,7 +213,7 @@ def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), job
             target, spec = RunDir(Path(folder) / name), resolve(name, quick=quick)
             checked = not target.exists()
             if checked:
-                kinds.get(spec.kind).check(spec)           # before the directory exists
+                dry_pass(spec, jobs)                       # before the directory exists
             runs[name] = held.enter_context(target.owned(command))
             if target.has_results():
                 log(f"reusing {target.path}")
@@ -212,7 +222,7 @@ def ensure_runs(names, folder: str | Path, *, quick: bool = False, reuse=(), job
                 items.append((load_spec(target), target))
             else:
                 if not checked:
-                    kinds.get(spec.kind).check(spec)
+                    dry_pass(spec, jobs)
                 items.append((spec, create(spec, target.path, quick=quick, command=command)))
         try:
             execute_and_finish(items, jobs, log, where)

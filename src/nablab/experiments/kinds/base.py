@@ -48,6 +48,12 @@ class Kind:
         """A dry pass before anything is written: build what the tasks will build and raise
         ConfigError for anything that would fail later. [params] is checked already."""
 
+    def memory(self, spec) -> float:
+        """Bytes one task holds at its peak, roughly — arithmetic on the settings only, nothing is
+        allocated. The dry pass refuses a run whose tasks at once would not fit in this machine's
+        available memory (nablab.memory), with this estimate in the message; 0: always small."""
+        return 0.0
+
     def dataset(self, params):
         """The DataSpec this kind trains on, or None (results.json describes it)."""
         return getattr(params, "data", None)

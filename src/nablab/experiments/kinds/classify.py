@@ -15,7 +15,7 @@ from ...errors import ConfigError
 from ...layers import SoftmaxCrossEntropy
 from ...rundir import folder_name
 from ...train import History, TrainingDiverged, fit
-from ..architectures import ARCHITECTURES
+from ..architectures import ARCHITECTURES, step_memory
 from ..builders import build
 from ..classify_figures import accuracy_figure, comparison_figure, panels_figure, probe_figures
 from ..datasets import data_for
@@ -26,6 +26,7 @@ from ...checks import refuse, require
 from .base import Kind
 
 CHECKPOINTS = (100, 300, 500, 1000, 2000)       # docs/curriculum.md §2b
+MAX_VARIANTS = 1000
 QUICK_ITERS = 60
 
 
@@ -88,7 +89,10 @@ class Classify(Kind):
         for path, value in sets:                           # name --set mistakes as --set's
             build_spec(RunSpec, deep_merge(defaults, nested(path, value)), SET)
         runs, keys = [], {}
-        for i, variant in enumerate(doc.get("variants") or [{"label": "default"}]):
+        variants = doc.get("variants") or [{"label": "default"}]
+        require(len(variants) <= MAX_VARIANTS, f"{where}: variants", f"at most {MAX_VARIANTS:,} variants",
+                f"{len(variants):,}")
+        for i, variant in enumerate(variants):
             variant = dict(variant)
             preview = variant.pop("preview", True)           # false: left out of --quick previews
             require(isinstance(preview, bool), f"{where}: variants[{i}].preview", "true or false", preview)
@@ -109,6 +113,10 @@ class Classify(Kind):
 
     def dataset(self, params):
         return params.runs[0].data
+
+    def memory(self, spec):
+        """The dataset as trained on (float32) and the largest variant's step (step_memory)."""
+        return max(run_memory(run) for run in spec.params.runs)
 
     def check(self, spec):
         """Build every variant's model, optimizer and regularizer on its data's shapes, and
@@ -228,6 +236,13 @@ def course_text(course) -> str:
 
 def fmt(x, digits: int = 4) -> str:
     return "—" if x is None else f"{x:.{digits}f}"
+
+
+def run_memory(run) -> float:
+    """Bytes one task of ``run`` holds: its data (float32) and one training step (step_memory)."""
+    ds = data_for(run.data)
+    data = 4.0 * (ds.x_train.size + ds.x_test.size)
+    return data + step_memory(run.model, ds.x_train.shape[1:], len(ds.classes), run.train.batch_size)
 
 
 KIND = Classify()

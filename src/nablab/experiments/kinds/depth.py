@@ -57,6 +57,10 @@ def grad_norms(net, x, t) -> list[float]:
 
 class DepthGradients(SingleRun):
     name = "depth-gradients"
+
+    def memory(self, spec):
+        p = spec.params                         # the net's square weights (4 copies), its activations
+        return 8.0 * (4 * p.depth * p.width * p.width + 3 * p.batch_size * p.depth * p.width)
     Params = DepthParams
     quick = {"train_iters": 20, "data": {"n_train": 500, "n_test": 200}}
 

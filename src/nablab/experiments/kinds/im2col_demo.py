@@ -33,6 +33,11 @@ class Im2colParams:
 
 class Im2colDemo(SingleRun):
     name = "im2col-demo"
+
+    def memory(self, spec):
+        n, c, h, w = spec.params.shape           # the columns: one row per output position, C·k·k wide, made
+        k, pad = spec.params.kernel, spec.params.padding      # and compared by the fast and naive twins (10 copies)
+        return 8.0 * 10 * n * (h + 2 * pad) * (w + 2 * pad) * c * k * k
     Params = Im2colParams
 
     def compute(self, p, progress):

@@ -41,6 +41,10 @@ class InitHistograms(SingleRun):
     Params = InitHistParams
     quick = {"samples": 200}
 
+    def memory(self, spec):
+        p = spec.params                         # the samples' activations and one square weight
+        return 8.0 * (3 * p.samples * p.width + p.width * p.width)
+
     def compute(self, p, progress):
         rng = np.random.default_rng(0)
         x0 = rng.standard_normal((p.samples, p.width))

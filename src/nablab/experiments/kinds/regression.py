@@ -73,6 +73,10 @@ class Regression(SingleRun):
     Params = RegressionParams
     quick = {"steps": 100, "samples": 1000}
 
+    def memory(self, spec):
+        p = spec.params                         # x (samples, 2), the targets, the drawn step indices
+        return 8.0 * (3 * p.samples + 2 * p.steps + 4 * p.hidden)
+
     def compute(self, p, progress):
         curves = {f"{p.activation} (correct backward)": train(p, activation(p.activation), seed=0)}
         if p.activation == "relu":

@@ -63,6 +63,10 @@ def through_time(layer, x: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 class GradientsThroughTime(SingleRun):
     name = "gradients-through-time"
+
+    def memory(self, spec):
+        p = spec.params                         # the inputs and, per step, the states and gates kept for backward
+        return 8.0 * p.batch * p.seq_len * (p.input_size + 8 * p.hidden) * 2
     Params = ThroughTimeParams
     quick = {"seq_len": 30, "batch": 8}
 
