@@ -99,7 +99,13 @@ def npz_headers(path: Path) -> dict:
 
     import numpy as np
     out = {}
-    with zipfile.ZipFile(path) as z:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)         # opening a FIFO does not wait
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise DataError(f"{path}: not a regular file (a FIFO, a device or a directory); nablab reads only "
+                        "regular files")
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as file, zipfile.ZipFile(file) as z:
         for info in z.infolist():
             try:
                 with z.open(info) as f:

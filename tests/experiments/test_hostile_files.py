@@ -155,3 +155,37 @@ def test_seeds_and_variants_have_upper_limits(tmp_path, capsys):
     assert main(["run", "--resume", str(run)]) == 2
     err = capsys.readouterr().err
     assert "seeds must be an integer from 1 to 1,000; got 0" in err and "Traceback" not in err, err
+
+
+def test_fifos_in_place_of_a_checkpoint_a_cache_entry_a_model_or_the_lock_never_block(tmp_path, capsys, monkeypatch):
+    """A FIFO where checkpoint.npz, the cache's .npz, a model file or .lock should be: each is refused
+    (or, the cache, passed over and rebuilt) without waiting for a writer, naming the file (a FIFO
+    .lock used to say only "Invalid argument"; the others blocked for good) — issue 27, classes 6 and 8."""
+    import nablab as nl
+    run = tmp_path / "run"
+    assert main(["run", "two-layer-net", "--quick", "--quiet", "--set", "train.iters=40",
+                 "--set", "train.eval_every=20", "--out", str(run)]) == 0
+    (run / "results.json").unlink()
+    checkpoint = next(run.glob("checkpoints/*/seed0/checkpoint.npz"))
+    checkpoint.unlink()
+    os.mkfifo(checkpoint)
+    next(run.glob("history/*/seed0.json")).unlink()                   # the task must run again
+    rc, err = run_cli(["run", "--resume", str(run), "--quiet"], capsys)
+    assert rc != 0 and "not a regular file" in err and str(checkpoint) in err and "Traceback" not in err, err
+    model = tmp_path / "model.npz"
+    os.mkfifo(model)
+    finished = {}
+    worker = threading.Thread(target=lambda: finished.setdefault("error", pytest.raises(nl.DataError, nl.load, model)))
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive() and "not a regular file" in str(finished["error"].value)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "cache" / "nablab").mkdir(parents=True)
+    os.mkfifo(tmp_path / "cache" / "nablab" / "fashion-mnist.npz")
+    rc, err = run_cli(["data", "info", "fashion-mnist"], capsys)
+    assert rc == 0 and (tmp_path / "cache" / "nablab" / "fashion-mnist.npz").is_file()      # rebuilt
+    lock = tmp_path / "locked"
+    lock.mkdir()
+    os.mkfifo(lock / ".lock")
+    rc, err = run_cli(["run", "two-layer-net", "--quick", "--out", str(lock)], capsys)
+    assert rc == 2 and f"{lock / '.lock'}: not a plain file" in err, err
