@@ -189,3 +189,41 @@ def test_fifos_in_place_of_a_checkpoint_a_cache_entry_a_model_or_the_lock_never_
     os.mkfifo(lock / ".lock")
     rc, err = run_cli(["run", "two-layer-net", "--quick", "--out", str(lock)], capsys)
     assert rc == 2 and f"{lock / '.lock'}: not a plain file" in err, err
+
+
+@pytest.mark.parametrize("field, value, says", [
+    ("points", [1, 2], "points[0] is not a table with an integer iteration (got 1)"),
+    ("losses", ["a"], 'losses must be numbers; got "a"'),
+    ("info", [], "info must be a table; got []"),
+    ("test_acc", "x", 'points[0].test_acc must be a number; got "x"'),
+])
+def test_history_contents_of_the_wrong_type_are_one_line(tmp_path, capsys, finished, field, value, says):
+    """A history whose lists hold the wrong things: a DataError naming the file, the place and the way
+    out, not a TypeError from deep inside the figures (issue 27, class 5)."""
+    import shutil
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    (run / "results.json").unlink()
+    path = next(run.glob("history/*/seed0.json"))
+    history = json.loads(path.read_text())
+    if field == "test_acc":
+        history["points"][0]["test_acc"] = value
+    else:
+        history[field] = value
+    path.write_text(json.dumps(history))
+    rc, err = run_cli(["run", "--resume", str(run)], capsys)
+    assert rc == 2 and f"{path}: {says}; delete it" in err and "Traceback" not in err, err
+
+
+def test_every_seed_diverging_at_its_first_step_still_draws(tmp_path, capsys):
+    """Weights of std 1e200 overflow at once: every loss is inf, and the loss panel (log scale) had no
+    positive value to show — "Data cannot be log-scaled" on every resume. Now: a linear axis, the run
+    finishes and says the variant diverged."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rc, err = run_cli(["run", "two-layer-net", "--quick", "--quiet", "--set", "model.init=1e200", "--set",
+                           "train.iters=20", "--out", str(tmp_path / "run")], capsys)
+    assert rc == 0 and "Traceback" not in err, err
+    assert json.loads((tmp_path / "run" / "results.json").read_text())["variants"][0]["diverged_at"]
+    assert (tmp_path / "run" / "figures" / "comparison.png").exists()

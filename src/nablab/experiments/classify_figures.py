@@ -78,7 +78,9 @@ def comparison_figure(results, run_dir, variants):
                 ax2.plot([v["diverged_at"][0]], [top], marker="^", ms=9, clip_on=False, ls="none",
                          color=series_style(k)["color"])
     ax1.set(ylim=(0, 1), ylabel="test accuracy", title=f"test accuracy (mean of {results['seeds']} seed(s))")
-    ax2.set(xlabel="iteration", ylabel="training loss (moving avg.)", yscale="log", title="training loss")
+    # log scale needs a positive loss to show: every seed diverged at its first step has none
+    ax2.set(xlabel="iteration", ylabel="training loss (moving avg.)", yscale="log" if finite else "linear",
+            title="training loss")
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
     fig.legend(*ax1.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9, frameon=False)
@@ -133,7 +135,8 @@ def probe_figures(run_dir, variants: list[dict]) -> list:
             for it in sorted({r["iteration"] for r in recs}):
                 norms = [r["norm"] for r in recs if r["iteration"] == it]
                 ax.plot(range(1, len(norms) + 1), norms, marker="o", label=f"iteration {it}")
-            ax.set(yscale="log", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖")
+            positive = any(np.isfinite(r["norm"]) and r["norm"] > 0 for r in recs)
+            ax.set(yscale="log" if positive else "linear", xlabel="layer (input → output)", ylabel="‖∂L/∂W‖")
             ax.set_title(textwrap.fill(label, 26), fontsize=9)
             ax.grid(alpha=0.3)
         fig.suptitle("gradient norm per layer")

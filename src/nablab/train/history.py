@@ -67,4 +67,30 @@ class History:
                 not isinstance(d.get("losses"), list) or d.get("status") not in STATUSES:
             raise DataError(f"{path}: not a training history (points, losses, status); delete it to "
                             f"run that task again")
+        if problem := contents_problem(d):
+            raise DataError(f"{path}: {problem}; delete it to run that task again")
         return cls.from_dict(d)
+
+
+def number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def contents_problem(d: dict) -> str | None:
+    """What is wrong inside a history's lists, or None: every point a table whose iteration is an
+    integer and whose numbers are numbers (None where not measured), every loss a number, probes
+    tables, info a table."""
+    for i, point in enumerate(d["points"]):
+        if not isinstance(point, dict) or not isinstance(point.get("iteration"), int):
+            return f"points[{i}] is not a table with an integer iteration (got {json.dumps(point)[:60]})"
+        bad = [k for k, v in point.items() if k != "iteration" and v is not None and not number(v)]
+        if bad:
+            return f"points[{i}].{bad[0]} must be a number; got {json.dumps(point[bad[0]])[:40]}"
+    if not all(number(x) for x in d["losses"]):
+        first = next(x for x in d["losses"] if not number(x))
+        return f"losses must be numbers; got {json.dumps(first)[:40]}"
+    if not isinstance(d.get("probes", []), list) or not all(isinstance(r, dict) for r in d.get("probes", [])):
+        return "probes must be a list of tables"
+    if not isinstance(d.get("info", {}), dict):
+        return f"info must be a table; got {json.dumps(d['info'])[:40]}"
+    return None
