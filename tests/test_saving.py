@@ -147,3 +147,20 @@ def test_deep_nesting_and_directories_are_clear_errors(tmp_path):
         nl.load(path)
     with pytest.raises(nl.DataError, match="cannot save the model there"):
         nl.save(nl.Sequential(nl.ReLU()), tmp_path)
+
+
+@pytest.mark.parametrize("meta, message", [
+    ([1, 2], r"expected nablab-model format <= 1 \(an integer\); got a JSON list"),
+    ({"format": "nablab-model", "format_version": "9"}, r"got nablab-model '9'"),
+    ({"format": "nablab-model", "format_version": 1, "architecture": {"type": "Sequential", "layers": [
+        {"type": "Linear", "config": {"in_features": 2, "out_features": 2, "evil": 1}}]}},
+     r"layer 0 \(Linear\) has settings it does not take: \['evil'\]"),
+])
+def test_hostile_metadata_is_a_data_error(tmp_path, meta, message):
+    """Metadata as a list, a format_version of another type, a layer setting no layer takes: a
+    DataError, not AttributeError / TypeError from inside (issue 27, class 5)."""
+    path = tmp_path / "m.npz"
+    np.savez(path, __nablab__=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+             **{"0.W": np.zeros((2, 2), np.float32), "0.b": np.zeros(2, np.float32)})
+    with pytest.raises(nl.DataError, match=message):
+        nl.load(path)

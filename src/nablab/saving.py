@@ -8,6 +8,7 @@ beside the target and renamed, so a crash never leaves a half-written model.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
@@ -110,6 +111,10 @@ def expected_state(arch, where: str, prefix: str = "", depth: int = 0) -> dict[s
         raise DataError(f"{where}: unknown layer type {arch['type']!r} (or a config that is not a "
                         f"table) in the saved model; known: {sorted(LAYER_TYPES)}; for a block of your "
                         f"own, build it and pass it: nl.load(path, model=YourBlock(...))")
+    unknown = sorted(set(config) - set(inspect.signature(LAYER_TYPES[arch["type"]]).parameters))
+    if unknown:
+        raise DataError(f"{where}: layer {prefix.rstrip('.') or 'model'} ({arch['type']}) has settings it does not take: "
+                        f"{unknown}")
     if config.get("dtype", "float32") not in DTYPES:
         raise DataError(f"{where}: layer {prefix}{arch['type']} has dtype {config.get('dtype')!r}; "
                         f"expected one of {list(DTYPES)}")
@@ -139,9 +144,11 @@ def read_meta(path: Path, data) -> dict:
     if META_KEY not in data.files:
         raise DataError(f"{path}: not a nablab model (no {META_KEY} entry)")
     meta = json.loads(bytes(data[META_KEY]).decode("utf-8"))
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("format_version", 0) > FORMAT_VERSION:
-        raise DataError(f"{path}: expected {FORMAT} format <= {FORMAT_VERSION}; "
-                        f"got {meta.get('format')} {meta.get('format_version')}")
+    version = meta.get("format_version", 0) if isinstance(meta, dict) else None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(version, int) \
+            or isinstance(version, bool) or version > FORMAT_VERSION:
+        got = f"{meta.get('format')} {version!r}" if isinstance(meta, dict) else f"a JSON {type(meta).__name__}"
+        raise DataError(f"{path}: expected {FORMAT} format <= {FORMAT_VERSION} (an integer); got {got}")
     return meta
 
 

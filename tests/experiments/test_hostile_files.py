@@ -227,3 +227,17 @@ def test_every_seed_diverging_at_its_first_step_still_draws(tmp_path, capsys):
     assert rc == 0 and "Traceback" not in err, err
     assert json.loads((tmp_path / "run" / "results.json").read_text())["variants"][0]["diverged_at"]
     assert (tmp_path / "run" / "figures" / "comparison.png").exists()
+
+
+@pytest.mark.parametrize("address, says", [
+    ("notahost:xyz", "expects a scheduler's tcp://HOST:PORT"), ("http://", "expects a scheduler's tcp://HOST:PORT"),
+    (":::", "expects a scheduler's tcp://HOST:PORT"), ("inproc://x", "expects a scheduler's tcp://HOST:PORT"),
+    ("tls://", "expects a scheduler's tcp://HOST:PORT"), ("127.0.0.1:1", "no Dask scheduler answers at 127.0.0.1:1"),
+])
+def test_a_bad_dask_address_is_one_line_before_anything_is_written(tmp_path, capsys, address, says):
+    """Malformed or unanswered scheduler addresses (issue 27, classes 5 and 7): refused before the run
+    directory exists, not after it (then "already holding a run") or with a traceback from Dask."""
+    rc, err = run_cli(["run", "two-layer-net", "--quick", "--executor", f"dask={address}",
+                       "--out", str(tmp_path / "run")], capsys)
+    assert rc == 2 and says in err and "Traceback" not in err, err
+    assert not (tmp_path / "run").exists()

@@ -89,9 +89,29 @@ def parse_executor(text: str | None) -> str | None:
     if text == "dask":
         return ""
     if text.startswith("dask=") and text[5:].strip():
-        return text[5:].strip()
+        return scheduler_address(text[5:].strip())
     raise ConfigError(f"--executor expects local, dask or dask=ADDRESS (e.g. dask=tcp://127.0.0.1:8786); "
                       f"got {text!r}")
+
+
+def scheduler_address(text: str) -> str:
+    """'tcp://HOST:PORT' (or 'HOST:PORT'), checked: a host, a port from 1 to 65535 and a scheduler
+    answering there within 5 s — before anything is written (a bad address used to fail after the run
+    directory existed, or with a traceback from inside Dask)."""
+    import socket
+    address = text if "://" in text else f"tcp://{text}"
+    scheme, _, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if scheme != "tcp" or not host or not port.isdigit() or not 1 <= int(port) <= 65535 or "/" in rest:
+        raise ConfigError(f"--executor dask=ADDRESS expects a scheduler's tcp://HOST:PORT (e.g. "
+                          f"dask=tcp://127.0.0.1:8786); got {text!r}")
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as e:
+        raise ConfigError(f"--executor dask={text}: no Dask scheduler answers at {host}:{port} ({e.strerror or e}); "
+                          "start one with `dask scheduler` and give its tcp:// address") from None
+    return address
 
 
 def import_distributed():
