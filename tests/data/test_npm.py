@@ -241,3 +241,19 @@ def test_a_damaged_entry_with_no_other_source_is_named(tmp_cache, tmp_path, monk
     crafted_entry("mnist", FASHION)                                         # 60 / 20: not MNIST's sizes
     with pytest.raises(nl.DataError, match=r"mnist.npz: 60 / 20 images; mnist has 60,000 / 10,000; passed over"):
         nl.data.load("mnist")
+
+
+def test_a_folder_of_empty_idx_files_is_one_line(tmp_path, capsys, monkeypatch):
+    """IDX files that hold zero images (`data info --show` used to end in IndexError): refused when
+    loaded, naming the folder (issue 27, class 5)."""
+    from nablab.cli import main
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for split in ("train", "t10k"):
+        (folder / f"{split}-images-idx3-ubyte").write_bytes(bytes([0, 0, 8, 3]) + (0).to_bytes(4, "big")
+                                                             + (28).to_bytes(4, "big") * 2)
+        (folder / f"{split}-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + (0).to_bytes(4, "big"))
+    monkeypatch.setenv("NABLAB_DATA", str(tmp_path))
+    assert main(["data", "info", "mnist", "--show", str(tmp_path / "grid.png")]) != 0
+    err = capsys.readouterr().err
+    assert "hold 0 training and 0 test images" in err and "Traceback" not in err, err

@@ -44,6 +44,9 @@ def offline_by_default() -> bool:
 
 def from_user_dir(spec: DatasetSpec, directory: Path) -> RawData:
     raw, matched = read_idx_dir(spec, directory, strict=False)
+    if not (len(raw.y_train) and len(raw.y_test)):
+        raise DataError(f"{directory}: its IDX files hold {len(raw.y_train)} training and {len(raw.y_test)} test "
+                        "images; a dataset needs at least one of each")
     raw.source = (f"your folder {directory} (" + ("SHA-256 matches the published files)" if matched
                   else "checksums differ from the published files: not the standard set)"))
     return raw
