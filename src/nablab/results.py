@@ -196,6 +196,7 @@ class Results:
     dataset: DatasetInfo | None = None
     quick: bool = False
     overrides: tuple[str, ...] = ()
+    departures: tuple[str, ...] = ()       # where its spec differs from the catalogue's (a user's own TOML)
     versions: dict | None = None
     wall_time_s: float = 0.0
     numbers: Any = None

@@ -19,16 +19,15 @@ else builds a path inside a run directory.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
+import hashlib
+import json
 import re
-import socket
 import time
 from pathlib import Path
 
-from .credentials import redact
 from .errors import ConfigError, DataError
-from .files import atomic_write, open_lock_file, read_json, refuse_links, write_json
+from .files import atomic_write, read_json, refuse_links, write_json
+from .locking import held
 from .results import Results, parse
 
 
@@ -53,42 +52,11 @@ class RunDir:
     # -- one owner at a time ----------------------------------------------------------------
     @contextlib.contextmanager
     def owned(self, command: str = ""):
-        """Hold this run directory for the block: an OS lock (flock on ``.lock``) that the
-        kernel releases when the process ends, however it ends. A second process is refused
-        with a ConfigError naming the holder."""
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            fd = open_lock_file(self.path / ".lock")
-        except OSError as e:
-            if (self.path / ".lock").is_symlink():
-                self.check_links()
-            raise ConfigError(f"{self.path}: cannot use as a run directory ({e.strerror or e})") from e
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = ""
-            for _ in range(50):          # the holder writes its name just after it takes the lock
-                holder = os.pread(fd, 1000, 0).decode("utf-8", "replace").strip()
-                if holder:
-                    break
-                time.sleep(0.01)
-            holder = holder or "another process"
-            os.close(fd)
-            raise ConfigError(f"{self.path} is in use by {holder}; wait for it to end or choose "
-                              f"another --out") from None
-        try:
-            self.check_links()
-        except ConfigError:
-            os.close(fd)
-            raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since "
-                      f"{time.strftime('%H:%M:%S')} ({redact(command) or 'nablab'})".encode(), 0)
-        try:
+        """Hold this run directory for the block (locking.held: flock on ``.lock``, released by the
+        kernel however the process ends); a second process is refused with a ConfigError naming the
+        holder. A folder with a symbolic link inside is refused too."""
+        with held(self.path, command, self.check_links):
             yield self
-        finally:
-            os.ftruncate(fd, 0)
-            os.close(fd)                      # closing releases the lock
 
     # -- no symbolic links inside ---------------------------------------------------------
     def check_links(self) -> "RunDir":
@@ -181,9 +149,24 @@ class RunDir:
         return entries
 
     def add_session(self, seconds: float, ended: str) -> None:
+        """A session's record, with the digest of the spec its tasks ran (check_spec_unchanged)."""
         entry = {"started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time() - seconds)),
-                 "seconds": round(seconds, 2), "ended": ended}
+                 "seconds": round(seconds, 2), "ended": ended, "spec_sha256": self.spec_digest()}
         write_json(self.path / self.SESSIONS, [*self.sessions(), entry])
+
+    def spec_digest(self) -> str:
+        """SHA-256 of spec.json's experiment (canonical JSON): what the tasks ran."""
+        return hashlib.sha256(json.dumps(self.spec()["spec"], sort_keys=True).encode()).hexdigest()
+
+    def check_spec_unchanged(self) -> "RunDir":
+        """spec.json is the spec its sessions ran: one edited by hand after tasks finished would have
+        them read (and reported) as made by settings they were not — a ConfigError."""
+        ran = [s["spec_sha256"] for s in self.sessions() if isinstance(s.get("spec_sha256"), str)]
+        if ran and ran[-1] != self.spec_digest():
+            raise ConfigError(f"{self.path / self.SPEC} was changed after its tasks ran (its experiment no "
+                              "longer matches the one recorded in sessions.json); restore it, or start again "
+                              "with another --out")
+        return self
 
     def wall_time(self) -> float:
         """Seconds spent by every session that worked on this run."""

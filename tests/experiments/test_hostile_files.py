@@ -241,3 +241,38 @@ def test_a_bad_dask_address_is_one_line_before_anything_is_written(tmp_path, cap
                        "--out", str(tmp_path / "run")], capsys)
     assert rc == 2 and says in err and "Traceback" not in err, err
     assert not (tmp_path / "run").exists()
+
+
+def test_a_users_own_toml_under_a_catalogue_name_says_where_it_differs(tmp_path, capsys):
+    """A copy of two-layer-net with lr = 0.9 used to read as the catalogue's experiment with "—" under
+    settings changed: results.json, summary.md and the report state each difference (issue 27, class 3)."""
+    from nablab.experiments.registry import catalog_files
+    mine = tmp_path / "mine.toml"
+    mine.write_text(catalog_files()["two-layer-net"].read_text(encoding="utf-8").replace("lr = 0.1", "lr = 0.9"),
+                    encoding="utf-8")
+    run = tmp_path / "run"
+    assert main(["run", str(mine), "--quick", "--quiet", "--set", "train.iters=20", "--out", str(run)]) == 0
+    results = json.loads((run / "results.json").read_text())
+    assert results["departures"] == ["params.runs[0].optimizer.lr: 0.9 (the catalogue's: 0.1)"]
+    assert "Not the catalogue's two-layer-net: `params.runs[0].optimizer.lr: 0.9" in (run / "summary.md").read_text()
+    catalogue = tmp_path / "catalogue"
+    assert main(["run", "two-layer-net", "--quick", "--quiet", "--set", "train.iters=20", "--out", str(catalogue)]) == 0
+    assert json.loads((catalogue / "results.json").read_text())["departures"] == []
+
+
+def test_a_spec_edited_after_its_tasks_ran_is_refused_on_resume_and_reuse(tmp_path, capsys, finished):
+    """spec.json edited by hand after tasks finished: resuming or reusing it would report those tasks as
+    made by settings they were not — refused, naming the file (issue 27, class 3)."""
+    import shutil
+    from nablab.errors import ConfigError
+    from nablab.experiments.runner import ensure_runs
+    run = tmp_path / "runs" / "two-layer-net"
+    shutil.copytree(finished, run)
+    spec = json.loads((run / "spec.json").read_text())
+    spec["spec"]["params"]["runs"][0]["optimizer"]["lr"] = 0.5
+    (run / "spec.json").write_text(json.dumps(spec))
+    with pytest.raises(ConfigError, match="spec.json was changed after its tasks ran"):
+        ensure_runs(["two-layer-net"], tmp_path / "elsewhere", reuse=[run], log=lambda *a: None)
+    (run / "results.json").unlink()
+    rc, err = run_cli(["run", "--resume", str(run)], capsys)
+    assert rc == 2 and "spec.json was changed after its tasks ran" in err, err

@@ -34,6 +34,7 @@ def data(out) -> dict:
     ("optimizer.lr=uniform:1", "uniform:LOW:HIGH"),
     ("optimizer.lr=gauss:0:1", "distribution of the form"),
     ("train.batch_size=int:0:4", "batch_size"),                   # an end the experiment refuses
+    ("train.batch_size=int:50:100000", "training images a trial trains on"),   # every trial would fail
     ("optimizer.name=choice:sgd,nadam", "nadam"),
     ("optimizer.name=choice:sgd", "two or more"),
     ("lr", "KEY=DIST"),

@@ -9,12 +9,13 @@ trains. ``to_json`` / ``from_json`` carry a resolved spec through spec.json.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tomllib
 from pathlib import Path
 
 from ..checks import is_int, positive_int
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, NablabError
 from ..files import read_regular
 from . import kinds
 from .spec import ExperimentSpec
@@ -110,6 +111,34 @@ def from_dict(doc: dict, where: str, sets=(), quick: bool = False, seeds: int | 
     check_seeds(head.get("seeds", 1), at(f"{where}: experiment", "seeds"))
     params = kind.resolve(doc, where, [(p, v) for p, v in overrides if p != ["seeds"]], quick)
     return ExperimentSpec(**head, params=params, source=where)
+
+
+def departures(spec: ExperimentSpec, overrides=(), quick: bool = False) -> list[str]:
+    """Where ``spec`` differs from the catalogue's experiment of the same name made with the same
+    --set items and --quick ('params.runs[0].optimizer.lr: 0.9 (the catalogue's: 0.1)'): a run from a
+    user's own TOML that takes a catalogue name says so. [] for a name the catalogue lacks; seeds and
+    the source file are not compared (the results state the seeds)."""
+    if spec.name not in names():
+        return []
+    try:
+        theirs = to_json(resolve(spec.name, list(overrides), quick=quick))
+    except NablabError:
+        return [f"the catalogue's {spec.name} does not take these settings"]
+    mine = to_json(spec)
+    out: list[str] = []
+
+    def walk(a, b, where):
+        if isinstance(a, dict) and isinstance(b, dict):
+            for k in sorted(set(a) | set(b)):
+                walk(a.get(k), b.get(k), f"{where}.{k}" if where else k)
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            for i, (x, y) in enumerate(zip(a, b)):
+                walk(x, y, f"{where}[{i}]")
+        elif a != b:
+            out.append(f"{where}: {json.dumps(a)[:60]} (the catalogue's: {json.dumps(b)[:60]})")
+    walk({k: v for k, v in mine.items() if k not in ("seeds", "source")},
+         {k: v for k, v in theirs.items() if k not in ("seeds", "source")}, "")
+    return out
 
 
 MAX_SEEDS = 1000          # each seed is a task of every variant: more is no experiment this machine finishes

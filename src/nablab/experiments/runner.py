@@ -25,7 +25,7 @@ from ..rundir import RunDir, find_runs
 from ..version import __version__
 from . import executor, kinds
 from .datasets import describe
-from .registry import from_json, resolve, to_json
+from .registry import departures, from_json, resolve, to_json
 from .spec import ExperimentSpec
 
 
@@ -56,6 +56,8 @@ def summary_blocks(results: dict, meta: dict, kind_blocks: list, figures: list[P
              f"Data: {r['dataset']['source']}" if r.get("dataset") else "",
              "Settings changed for this run: " + ", ".join(f"`--set {o}`" for o in r["overrides"])
              if r.get("overrides") else "",
+             f"Not the catalogue's {r['experiment']}: " + "; ".join(f"`{d}`" for d in r["departures"])
+             if r.get("departures") else "",
              f"Seeds: {r['seeds']}{' (quick run)' if r.get('quick') else ''}; nablab {v['nablab']}, "
              f"numpy {v['numpy']}, {v['machine']}"]
     return [Heading(1, f"{r['experiment']}: {r['title']}"), Paragraph("  \n".join(x for x in lines if x)),
@@ -71,7 +73,9 @@ def finish(spec: ExperimentSpec, run: RunDir, log=print) -> dict:
     results = {"experiment": spec.name, "title": spec.title, "kind": spec.kind,
                "section": spec.section, "notebook": spec.notebook, "expect": spec.expect,
                "dataset": meta.get("dataset"), "seeds": spec.seeds, "quick": meta.get("quick", False),
-               "overrides": meta.get("overrides", []), "versions": meta.get("versions"),
+               "overrides": meta.get("overrides", []),
+               "departures": departures(spec, meta.get("overrides", []), meta.get("quick", False)),
+               "versions": meta.get("versions"),
                "wall_time_s": round(run.wall_time(), 2),
                **kind.summarize(spec, run)}
     run.check_results(results)
@@ -121,7 +125,10 @@ def run(spec: ExperimentSpec, out: str | Path, *, jobs: int = 1, quick: bool = F
 
 
 def load_spec(run_dir: RunDir) -> ExperimentSpec:
-    return from_json(run_dir.spec().get("spec"), str(run_dir.spec_file))
+    """The run's spec, refused if spec.json was edited after tasks ran with it."""
+    spec = from_json(run_dir.spec().get("spec"), str(run_dir.spec_file))
+    run_dir.check_spec_unchanged()
+    return spec
 
 
 def draw_figures(run_dir: RunDir, lang: str, folder: str | Path) -> list[Path]:

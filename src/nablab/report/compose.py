@@ -59,8 +59,10 @@ def variant_table(T, run: Run) -> list:
         if course:
             row += [course_text(v.course), verdict(T, v)]
         rows.append(row)
-    overrides = run.results.overrides
+    overrides, departs = run.results.overrides, run.results.departures
     note = [Paragraph(T["overrides"].format(sets=", ".join(f"`--set {o}`" for o in overrides)))] if overrides else []
+    note += [Paragraph(T["departures"].format(name=run.results.experiment, items="; ".join(f"`{d}`" for d in departs)))
+             ] if departs else []
     return [Table(header, rows), *note]
 
 
@@ -262,7 +264,7 @@ def provenance(T, runs):
                 sources.append(source)
         rows.append([name, ds.name if ds else "—", data_sizes(T, r) if ds else "—",
                      str(r.results.seeds), f"{r.wall_time():.1f}", f"`{r.path.name}`",
-                     ", ".join(f"`{o}`" for o in r.results.overrides) or "—"])
+                     ", ".join(f"`{o}`" for o in (*r.results.overrides, *r.results.departures)) or "—"])
     subsets = sorted({v.eval_test_samples for r in runs.values() if r.results.kind == "classify"
                       for v in r.variants if v.eval_test_samples})
     note = [Paragraph(T["prov_test_subset"].format(n=", ".join(f"{n:,}" for n in subsets)))] if subsets else []

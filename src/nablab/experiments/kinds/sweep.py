@@ -76,14 +76,20 @@ class Sweep(SingleRun):
         from ..sweep.space import parse_space
         from ..sweep.study import import_optuna
         from ..sweep.trial import variant_of
+        from ..datasets import data_for
         import_optuna()
         dists, config = parse_space(spec.params.space), config_of(spec.params)
         for d in dists:
             for value in d.ends():
                 try:
-                    variant_of(config, {d.key: value})
+                    run = variant_of(config, {d.key: value})
                 except ConfigError as e:
                     raise ConfigError(f"--param {d}: {e}") from None
+                n = len(data_for(run.data).y_train)
+                n -= int(round(spec.params.val_fraction * n))            # held out for validation
+                if run.train.batch_size > n:
+                    raise ConfigError(f"--param {d}: a batch of {run.train.batch_size:,} is more than the {n:,} "
+                                      "training images a trial trains on")
         if spec.params.sampler == "grid":
             grid_size(dists)
         if spec.params.storage:            # reachable, and holding no other search: before anything is written

@@ -22,6 +22,7 @@ TEXT = {
                          "on a fixed random subset of {n} test images, to keep the whole report within 15 minutes "
                          "on two cores; every final number is measured on the whole test set."),
     "overrides": "This run was made with changed settings: {sets}.",
+    "departures": "This run is not the catalogue's {name}: its own experiment file differs in {items}.",
     "other_lang": "日本語版",
     "variant": "variant", "test_acc": "test acc", "train_acc": "train acc", "course": "course result",
     "versus": "nablab vs course", "diverged_at": "diverged at iteration {it}",

@@ -21,6 +21,7 @@ TEXT = {
                          "{n} 枚で測った（2 コアでレポート全体を 15 分以内に収めるため）。最終的な数値はすべてテスト"
                          "データ全体で測っている。"),
     "overrides": "この実行は設定を変えて行った: {sets}。",
+    "departures": "この実行はカタログの {name} ではない。独自の実験ファイルが次の点で異なる: {items}。",
     "other_lang": "English version",
     "variant": "条件", "test_acc": "テスト正答率", "train_acc": "訓練正答率", "course": "講座の結果",
     "versus": "講座との比較", "diverged_at": "{it} 回目で発散",
