@@ -31,7 +31,8 @@ def atomic_write(path: Path, write) -> None:
     # the writer's pid is in the name, so clean-up can tell a dead writer's leftovers from a live one's
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as f:
+        os.close(fd)
+        with open(tmp, "wb") as f:                # a file object that knows its name (f.name)
             write(f)
             f.flush()
             os.fsync(f.fileno())

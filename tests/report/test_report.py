@@ -1,6 +1,7 @@
 """`nablab report --quick`: both languages, numbers from the runs, checked in headless Chromium."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -28,7 +29,12 @@ class FigureAudit:
 
         def audited(fig, fname, *args, **kwargs):
             result = savefig(fig, fname, *args, **kwargs)        # drawn: what the audit reads is laid out
-            if str(fname).endswith(".png"):
+            # plotting.save writes into a file beside the target (.<name>.<pid>.<random>.part), renamed after
+            target = Path(getattr(fname, "name", fname))
+            if target.name.endswith(".part"):
+                target = target.with_name(target.name[1:].split(f".{os.getpid()}.")[0])
+            if target.suffix == ".png":
+                fname = target
                 lang, experiment = plotting.LANGUAGE.get(), Path(fname).parent.parent.name
                 problems = figure_problems(fig, drawn=True)
                 if lang == "ja":
