@@ -109,3 +109,13 @@ def test_an_unsupported_zip_compression_is_one_line(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(nl.DataError, match="compression method 98"):
         nl.load(path)
+
+
+def test_a_cache_entry_with_deeply_nested_meta_is_passed_over(tmp_path, monkeypatch):
+    """Metadata nested 100,000 deep (RecursionError from json before) is a damaged entry, one line."""
+    from nablab.data import cache
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    (tmp_path / "nablab").mkdir()
+    np.savez(tmp_path / "nablab" / "mnist.npz", meta=np.frombuffer(b"[" * 100000 + b"]" * 100000, np.uint8))
+    with pytest.raises(nl.DataError, match="damaged cache entry"):
+        cache.load("mnist")

@@ -159,6 +159,19 @@ def write_text(path: Path, text: str) -> Path:
     return Path(path)
 
 
+def write_new(path: Path, text: str, exists: str) -> Path:
+    """``text`` into a file that does not exist yet (O_EXCL | O_NOFOLLOW): never over a learner's file,
+    never through a symbolic link, even a dangling one. ``exists``: the ConfigError's advice."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
+    except FileExistsError:
+        raise ConfigError(f"{path} exists; {exists}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 MAX_TEXT = 64 * 2**20          # a spec, a history, a TOML or a progress file is far smaller
 
 

@@ -102,6 +102,15 @@ def test_check_template_never_writes_through_a_link(tmp_path, capsys):
     assert not target.exists() and "exists" in capsys.readouterr().err
 
 
+def test_drill_code_never_writes_through_a_link(tmp_path, capsys, monkeypatch):
+    """`drill --code momentum` writes momentum.py; a dangling link of that name used to be followed
+    (exists() is False for it) and the skeleton written at its target (issue 27, class 4)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "momentum.py").symlink_to(tmp_path / "elsewhere.py")
+    assert main(["drill", "--code", "momentum"]) == 2
+    assert not (tmp_path / "elsewhere.py").exists() and "exists" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("argv", [["list"], ["show", "optimizers"], ["drill", "--list"], ["data", "list"]])
 def test_a_terminal_that_cannot_show_japanese_gets_escapes_not_a_traceback(argv):
     import subprocess

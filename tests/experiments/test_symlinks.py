@@ -111,3 +111,14 @@ def test_the_reports_folder_refuses_links_before_any_run(tmp_path, outside, caps
     err = capsys.readouterr().err
     assert f"{out / rel} is a symbolic link" in err and "Traceback" not in err, err
     assert snapshot(outside) == before and not (out / "runs-quick").exists()
+
+
+def test_a_folder_that_is_no_run_is_named_so_before_it_is_searched(tmp_path, outside, capsys):
+    """`--resume` of a folder without spec.json says so at once; its tree is not walked first (a folder
+    of 300,000 files used to be searched for links before the answer; issue 27, class 8)."""
+    folder = tmp_path / "photos"
+    (folder / "deep").mkdir(parents=True)
+    (folder / "deep" / "link").symlink_to(outside)
+    assert main(["run", "--resume", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "no spec.json here" in err and "symbolic link" not in err, err

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..files import write_new
 from . import catalogue, check_file
 from .components import COMPONENTS, find
 
@@ -43,12 +43,7 @@ def check_command(args) -> int:
                               f"{', '.join(c.name for c in COMPONENTS)}")
         text = catalogue.template(comp.name)
         if args.out:
-            path = Path(args.out)
-            if path.exists() or path.is_symlink():      # a link (even a dangling one) is never written through
-                raise ConfigError(f"check --template: {path} exists; check it with `nablab check {path}`, or move it")
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+            path = write_new(Path(args.out), text, f"check it with `nablab check {args.out}`, or move it")
             print(f"wrote {path}; fill it in, then: nablab check {path}")
         else:
             print(text, end="")

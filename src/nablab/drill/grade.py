@@ -13,6 +13,7 @@ from pathlib import Path
 from ..checker import catalogue, check_file
 from ..checker.components import COMPONENTS, find
 from ..errors import ConfigError
+from ..files import write_new
 
 EXERCISES = {"momentum": "Momentum", "adagrad": "AdaGrad", "dropout": "Dropout",
              "batchnorm-backward": "BatchNormalization", "im2col": "im2col"}
@@ -28,11 +29,8 @@ def component_of(name: str) -> str:
 
 def write_skeleton(name: str, path: str | Path | None = None) -> Path:
     component = component_of(name)
-    path = Path(path or f"{name.replace('-', '_')}.py")
-    if path.exists():
-        raise ConfigError(f"drill --code: {path} exists; grade it with --grade {path}, or move it")
-    path.write_text(catalogue.template(component), encoding="utf-8")
-    return path
+    path = Path(path or f"{name.replace('-', '_')}.py")          # never over a file, never through a link
+    return write_new(path, catalogue.template(component), f"grade it with `nablab drill --grade {path}`, or move it")
 
 
 def grade(path: str | Path, lang: str = "ja") -> tuple[bool, list[str]]:
