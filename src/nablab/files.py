@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import tempfile
+import zipfile
 from pathlib import Path
+
+import numpy as np
 
 from .errors import ConfigError, DataError
 
@@ -95,10 +99,6 @@ def npz_headers(path: Path) -> dict:
     decompressed beyond them, so a file can be judged by what it declares before it is loaded (a
     1.5 MB file may declare gigabytes of zeros). An array whose header promises more (or fewer)
     bytes than the file holds, or stored with a compression Python cannot read, is a DataError."""
-    import math
-    import zipfile
-
-    import numpy as np
     out = {}
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)         # opening a FIFO does not wait
     if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -130,7 +130,6 @@ def npz_headers(path: Path) -> dict:
 def within(path: Path, headers: dict, limits: dict[str, int], other: int = 0) -> None:
     """Each array of ``headers`` (npz_headers) declares at most ``limits[name]`` bytes (``other`` for
     names not listed) — checked before anything is decompressed; a DataError names the first over."""
-    import math
     for name, (shape, dtype) in headers.items():
         size, limit = math.prod(shape) * dtype.itemsize, limits.get(name, other)
         if size > limit:

@@ -68,10 +68,11 @@ def single_threaded_blas():
 
 
 def start_worker() -> None:
-    """A pool worker's first act: die with its parent and hold Ctrl-C (fit's handler stops a running training at its next step, checkpointed; a Ctrl-C
-    that arrives while the worker is idle or still loading a task's data stops that task at its
-    first step). The worker was started with Ctrl-C blocked (Pool.submit): it is let through only
-    now, so one from the terminal during start-up is held, not fatal."""
+    """A pool worker's first act: die with its parent and hold Ctrl-C (fit's handler stops a running
+    training at its next step, checkpointed; a Ctrl-C that arrives while the worker is idle or still
+    loading a task's data stops that task at its first step). The worker was started with Ctrl-C
+    blocked (Pool.submit): it is let through only now, so one from the terminal during start-up is
+    held, not fatal."""
     die_with_parent()
     hold_ctrl_c()
     release_stop_signals()

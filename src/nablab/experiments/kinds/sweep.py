@@ -69,6 +69,13 @@ class Sweep(SingleRun):
         from ..sweep.trial import variant_of
         return variant_of(config_of(params), {}).data
 
+    def memory(self, spec):
+        """A trial's: the tuned variant's data and step (classify's run_memory), at the space's defaults."""
+        from ..sweep.results import config_of
+        from ..sweep.trial import variant_of
+        from .classify import run_memory
+        return run_memory(variant_of(config_of(spec.params), {}))
+
     def check(self, spec):
         """Optuna is there; the space parses; each end of each range (each choice) is a value
         the base experiment takes; a grid sampler has only finite ranges."""

@@ -153,7 +153,8 @@ def run_trials(study, config: dict, dists, n: int, backend, url: str | None, log
         result = outcome.value if outcome.ok else {
             "state": "fail", "note": f"the worker failed: {outcome.error.strip().splitlines()[-1]}"}
         tell(study, trial, result, reported=url is not None)
-        stopped.extend(["interrupted"] if result["state"] == "interrupted" else [])
+        if result["state"] == "interrupted":
+            stopped.append(number)
         value = f"{result['value']:.4f}" if result["state"] == "complete" else result["note"]
         log(f"  trial {trial.number}: {result['state']} ({value}) {trial.params}")
 
