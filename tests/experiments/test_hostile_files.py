@@ -37,6 +37,7 @@ def test_a_fifo_or_a_device_in_place_of_a_toml_file_is_refused_before_reading(tm
 @pytest.mark.parametrize("content, says", [
     ("[experiment]\nname = \"\xe9t\xe9\"\n".encode("latin-1"), "not UTF-8 text"),
     (("x = " + "[" * 20000 + "]" * 20000).encode(), "not valid TOML"),
+    (("[experiment]\n" + ".".join(["a"] * 20000) + " = 1\n").encode(), "a key of 20,000 dotted parts"),   # 13 s, 2.4 GB
     (b"[experiment]\nname = \"../../escaped\"\ntitle = \"t\"\nkind = \"classify\"\n", "letters, digits"),
 ])
 def test_damaged_or_hostile_toml_is_one_line(tmp_path, capsys, content, says):
