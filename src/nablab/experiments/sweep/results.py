@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 import os
 
+from ...credentials import redact
 from ...errors import DataError
 from ..datasets import data_for
 from .space import parse_space
 from ..backends import Dask, call
-from .study import enqueue_grid, every_trial_failed, hide_password, open_study, run_trials, sampler_for
+from .study import enqueue_grid, every_trial_failed, open_study, run_trials, sampler_for
 from .trial import METRICS, run_trial, split, variant_of
 
 
@@ -60,7 +61,7 @@ def run_sweep(spec, run, backend, log, *, more: int | None = None) -> dict:
     workers_reach = p.pruning and not (remote and url.startswith("sqlite"))
     if p.pruning and not workers_reach:
         log("  pruning needs a storage the workers reach (an RDB URL): trials run to the end")
-    log(f"{spec.name}: {n} trial(s) of {', '.join(map(str, dists))} into {hide_password(url)}")
+    log(f"{spec.name}: {n} trial(s) of {', '.join(map(str, dists))} into {redact(url)}")
     run_trials(study, config, dists, n, backend, url if workers_reach else None, log, warmup)
     if failed := every_trial_failed(study):
         raise DataError(f"{failed}; nothing to report — fix the cause, then `nablab sweep --resume {run.path}`")
@@ -105,7 +106,7 @@ def sweep_data(study, spec, dists, url: str) -> dict:
                "seconds": t.user_attrs.get("seconds"), "note": t.user_attrs.get("note", "")}
               for t in study.trials]
     counts = {s: sum(t["state"] == s for t in trials) for s in ("complete", "pruned", "fail", "running")}
-    return {"study": spec.name, "storage": hide_password(p.storage) if p.storage else "study.db (SQLite, in the run directory)",
+    return {"study": spec.name, "storage": redact(p.storage) if p.storage else "study.db (SQLite, in the run directory)",
             "metric": p.metric, "direction": METRICS[p.metric], "space": [str(d) for d in dists],
             "sampler": p.sampler, "val_fraction": p.val_fraction, "base": p.base, "variant": run.key,
             "variant_label": run.label, "iters": run.train.iters,

@@ -34,9 +34,6 @@ def import_optuna():
     return optuna
 
 
-hide_password = redact          # what files and messages may show of a database URL
-
-
 def sampler_for(name: str, dists, seed: int):
     optuna = import_optuna()
     if name == "tpe":
@@ -63,8 +60,8 @@ def open_study(url: str, name: str, metric: str, sampler: str, dists, seed: int,
             problem = e
             # several workers starting at once race to create the tables: the losers try again
             if "ArgumentError" in type(e).__name__ or "NoSuchModule" in type(e).__name__ or attempt == 4:
-                raise ConfigError(f"--storage {hide_password(url)}: Optuna cannot open it ({type(problem).__name__}"
-                                  f": {hide_password(str(problem))[:300]}); expected an RDB URL such as "
+                raise ConfigError(f"--storage {redact(url)}: Optuna cannot open it ({type(problem).__name__}"
+                                  f": {redact(str(problem))[:300]}); expected an RDB URL such as "
                                   "sqlite:///study.db or postgresql://user@host/db (a password is never "
                                   f"stored: give it in {PASSWORD_ENV}, or the database's own PGPASSWORD "
                                   "or ~/.pgpass)") from None
@@ -73,13 +70,13 @@ def open_study(url: str, name: str, metric: str, sampler: str, dists, seed: int,
                                 sampler=sampler_for(sampler, dists, seed), pruner=median_pruner(warmup),
                                 load_if_exists=True)
     if study.direction.name.lower() != METRICS[metric]:
-        raise ConfigError(f"the study {name!r} in {hide_password(url)} is to {study.direction.name.lower()}; "
+        raise ConfigError(f"the study {name!r} in {redact(url)} is to {study.direction.name.lower()}; "
                           f"--metric {metric} is to {METRICS[metric]}")
     space, held = sorted(map(str, dists)), study.user_attrs.get("space")
     if held is None:
         study.set_user_attr("space", space)
     elif held != space:
-        raise ConfigError(f"the study {name!r} in {hide_password(url)} searches {', '.join(held)}; this sweep "
+        raise ConfigError(f"the study {name!r} in {redact(url)} searches {', '.join(held)}; this sweep "
                           f"searches {', '.join(space)} — a study holds one search: give the same --param, "
                           "or another --storage")
     return study
